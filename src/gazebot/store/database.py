@@ -1,0 +1,117 @@
+"""The SQLite file: one writer and one reader connection, WAL mode, migrations at open."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Self
+
+import aiosqlite
+
+from gazebot.errors import StoreError
+from gazebot.store.migrations import MIGRATIONS
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 5_000
+LOCKED_RETRIES = 5
+
+
+def _is_locked(exc: sqlite3.OperationalError) -> bool:
+    message = str(exc).lower()
+    return "locked" in message or "busy" in message
+
+
+class Database:
+    """Owns the connections. Writes go through `transaction()` (serialised, retried when locked);
+    reads through `reader` see only committed data, so they never wait behind a write."""
+
+    def __init__(self, path: Path, writer: aiosqlite.Connection, reader: aiosqlite.Connection):
+        self.path = path
+        self._writer = writer
+        self.reader = reader
+        self._write_lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: Path | str) -> Self:
+        """Open (creating if needed) the database file and bring its schema up to date."""
+        path = Path(path)
+        try:
+            writer = await _connect(path)
+            await migrate(writer)
+            reader = await _connect(path)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open database {path}: {exc}") from exc
+        return cls(path, writer, reader)
+
+    async def close(self) -> None:
+        await self.reader.close()
+        await self._writer.close()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """BEGIN IMMEDIATE … COMMIT on the writer; rolled back if the block raises.
+
+        `database is locked` at BEGIN (another process holds the write lock past the busy
+        timeout) is retried with backoff before it becomes a StoreError.
+        """
+        async with self._write_lock:
+            for attempt in range(LOCKED_RETRIES):
+                try:
+                    await self._writer.execute("BEGIN IMMEDIATE")
+                    break
+                except sqlite3.OperationalError as exc:
+                    if not _is_locked(exc) or attempt == LOCKED_RETRIES - 1:
+                        raise StoreError(f"database is unavailable: {exc}") from exc
+                    log.warning("database locked, retrying (attempt %d)", attempt + 1)
+                    await asyncio.sleep(0.05 * 2**attempt)
+            try:
+                yield self._writer
+            except BaseException:
+                await self._writer.rollback()
+                raise
+            try:
+                await self._writer.commit()
+            except sqlite3.Error as exc:
+                await self._writer.rollback()
+                raise StoreError(f"database write failed: {exc}") from exc
+
+
+async def _connect(path: Path) -> aiosqlite.Connection:
+    connection = await aiosqlite.connect(path, isolation_level=None)
+    connection.row_factory = sqlite3.Row
+    await connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    await connection.execute("PRAGMA journal_mode = WAL")
+    await connection.execute("PRAGMA synchronous = NORMAL")
+    await connection.execute("PRAGMA foreign_keys = ON")
+    return connection
+
+
+async def schema_version(connection: aiosqlite.Connection) -> int:
+    async with connection.execute("PRAGMA user_version") as cursor:
+        row = await cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def migrate(connection: aiosqlite.Connection, target: int | None = None) -> int:
+    """Apply every migration after the file's version, up to `target` (default: all)."""
+    target = len(MIGRATIONS) if target is None else target
+    current = await schema_version(connection)
+    if current > len(MIGRATIONS):
+        raise StoreError(
+            f"database schema version {current} is newer than this gazebot ({len(MIGRATIONS)})"
+        )
+    for version in range(current + 1, target + 1):
+        log.info("migrating database to schema version %d", version)
+        script = f"BEGIN IMMEDIATE;\n{MIGRATIONS[version - 1]}\nPRAGMA user_version = {version};\nCOMMIT;"
+        try:
+            await connection.executescript(script)
+        except sqlite3.Error:
+            if connection.in_transaction:
+                await connection.rollback()
+            raise
+    return target
