@@ -42,10 +42,16 @@ class Database:
         path = Path(path)
         try:
             writer = await _connect(path)
-            await migrate(writer)
-            reader = await _connect(path)
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open database {path}: {exc}") from exc
+        try:
+            await migrate(writer)
+            reader = await _connect(path)
+        except BaseException as exc:
+            await writer.close()
+            if isinstance(exc, sqlite3.Error):
+                raise StoreError(f"cannot open database {path}: {exc}") from exc
+            raise
         return cls(path, writer, reader)
 
     async def close(self) -> None:
