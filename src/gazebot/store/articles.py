@@ -27,7 +27,7 @@ def content_hash(title: str, text: str) -> str:
 
 def _article(row: sqlite3.Row) -> Article:
     fetched = from_db(row["fetched_at"])
-    assert fetched is not None  # noqa: S101 - NOT NULL in the schema
+    assert fetched is not None
     return Article(
         id=row["id"],
         url=row["url"],
