@@ -1,0 +1,153 @@
+"""The summary: two or three verbatim sentences that carry the story, in article order."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+
+from gazebot.analysis.text import Sentence
+
+__all__ = ["FEATURE_NAMES", "WORD_BUDGET", "sentence_features", "summarize"]
+
+
+def _word_set(words: str) -> frozenset[str]:
+    """A constant word list written as white-space separated text."""
+    return frozenset(words.split())
+
+
+WORD_BUDGET = 75
+MIN_SENTENCES = 2
+MAX_SENTENCES = 3
+
+_WORD = re.compile(r"[^\W_]+(?:[’'][^\W_]+)*", re.UNICODE)
+_DIGIT = re.compile(r"\d")
+_QUOTE_MARK = re.compile(r"[\"“”«»„]")
+
+# Function words carry no topic: left out of overlap and centrality (English and Ukrainian).
+_STOPWORDS = _word_set(
+    """
+    a an the and or but if of to in on at by for with from as is are was were be been being
+    it its it's this that these those he she they we i you his her their our my your him them
+    us me not no so than then there here what which who whom whose when where why how all any
+    each some such more most other also only just into over after before about up out would
+    will can could should may might must shall has have had do does did said says say told
+    one two new last first year years mr mrs ms
+    і й та а але що як це в у на з із зі до від по за для про при під над не ні чи же би б
+    він вона вони воно ми ви я його її їх їхній цей ця ці той та те також вже ще був була було
+    були є буде бути може сказав заявив
+    """
+)
+
+FEATURE_NAMES = (
+    "bias",
+    "first",
+    "inverse_position",
+    "relative_position",
+    "paragraph_opening",
+    "log_words",
+    "short",
+    "title_overlap",
+    "centrality",
+    "has_number",
+    "quotation",
+    "question",
+)
+
+# Logistic weights learnt on half of the BBC News Summary development split (label: the
+# sentence is in the reference summary), checked on the other half; see bench/summaries.py.
+_WEIGHTS = (
+    -1.87,  # bias
+    0.13,  # first
+    0.07,  # inverse_position
+    -0.13,  # relative_position
+    0.22,  # paragraph_opening
+    0.01,  # log_words
+    -0.12,  # short
+    0.59,  # title_overlap
+    2.72,  # centrality
+    0.07,  # has_number
+    -0.35,  # quotation
+    0.00,  # question
+)
+
+
+def _stem(word: str) -> str:
+    """A crude, language-blind stem: enough to match "profit" with "profits"."""
+    return word[:6]
+
+
+def _content_words(text: str) -> frozenset[str]:
+    return frozenset(
+        _stem(word)
+        for word in (match.group(0).lower() for match in _WORD.finditer(text))
+        if word not in _STOPWORDS and len(word) > 1
+    )
+
+
+def sentence_features(sentences: Sequence[Sentence], title: str = "") -> list[list[float]]:
+    """One feature row per sentence, in the order of FEATURE_NAMES."""
+    count = len(sentences)
+    bags = [_content_words(sentence.text) for sentence in sentences]
+    title_bag = _content_words(title)
+    centralities = []
+    for i, bag in enumerate(bags):
+        total = 0.0
+        if bag:
+            for j, other in enumerate(bags):
+                if i != j and other:
+                    total += len(bag & other) / math.sqrt(len(bag) * len(other))
+        centralities.append(total)
+    top_centrality = max(centralities, default=0.0) or 1.0
+    rows = []
+    previous_paragraph = -1
+    for i, sentence in enumerate(sentences):
+        words = len(sentence.text.split())
+        rows.append(
+            [
+                1.0,
+                1.0 if i == 0 else 0.0,
+                1.0 / (i + 1),
+                i / count,
+                1.0 if sentence.paragraph != previous_paragraph else 0.0,
+                math.log(words + 1),
+                1.0 if words < 8 else 0.0,
+                len(bags[i] & title_bag) / len(title_bag) if title_bag else 0.0,
+                centralities[i] / top_centrality,
+                1.0 if _DIGIT.search(sentence.text) else 0.0,
+                1.0 if _QUOTE_MARK.search(sentence.text) else 0.0,
+                1.0 if sentence.text.rstrip("\"”»’' ").endswith("?") else 0.0,
+            ]
+        )
+        previous_paragraph = sentence.paragraph
+    return rows
+
+
+def _scores(sentences: Sequence[Sentence], title: str) -> list[float]:
+    return [
+        sum(weight * value for weight, value in zip(_WEIGHTS, row, strict=True))
+        for row in sentence_features(sentences, title)
+    ]
+
+
+def summarize(sentences: Sequence[Sentence], title: str = "", budget: int = WORD_BUDGET) -> tuple[str, ...]:
+    """The best-scoring sentences that fit in `budget` words (two or three), in article order.
+
+    Sentences are taken best first while they fit; a lone best sentence longer than the
+    budget is still given, since a card needs something to say."""
+    if not sentences:
+        return ()
+    scores = _scores(sentences, title)
+    ranked = sorted(range(len(sentences)), key=lambda i: (-scores[i], i))
+    chosen: list[int] = []
+    used = 0
+    for i in ranked:
+        words = len(sentences[i].text.split())
+        if used + words <= budget:
+            chosen.append(i)
+            used += words
+            if len(chosen) == MAX_SENTENCES:
+                break
+    if not chosen:
+        chosen = [ranked[0]]
+    return tuple(sentences[i].text for i in sorted(chosen))

@@ -1,0 +1,264 @@
+"""Text preparation: paragraphs, sentences with their offsets, and site-furniture removal."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = [
+    "Paragraph",
+    "PreparedText",
+    "Sentence",
+    "is_furniture",
+    "paragraphs",
+    "prepare",
+    "split_sentences",
+]
+
+
+def _word_set(words: str) -> frozenset[str]:
+    """A constant word list written as white-space separated text."""
+    return frozenset(words.split())
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence: `text == article[start:end]`, with its paragraph and overall index."""
+
+    text: str
+    start: int
+    end: int
+    paragraph: int
+    index: int
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """One paragraph: `text == article[start:end]`."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedText:
+    """An article after preparation: the story's sentences and the furniture set aside."""
+
+    original: str
+    clean: str
+    sentences: tuple[Sentence, ...]
+    furniture: tuple[Sentence, ...]
+    paragraph_count: int
+
+
+_PARAGRAPH = re.compile(r"[^\n]*\S[^\n]*")
+
+# A boundary candidate: terminal punctuation, closing quotes/brackets, then white space.
+_BOUNDARY = re.compile(r"(?:[.!?…]+)[\"”»’'\)\]]*(?=\s+(\S+))")
+
+# Words that end with a full stop without ending the sentence (lower-cased, no final dot).
+# Titles and place prefixes come before a name: never a sentence end.
+_NAME_PREFIXES = _word_set(
+    """
+    mr mrs ms dr prof st rev gen col lt sgt capt cmdr maj adm gov sen rep pres hon messrs mme
+    mlle fr supt insp det cpl pte brig jan feb mar apr jun jul aug sep sept oct nov dec
+    ім м вул просп пл ген полк лейт св акад доц проф пров буд с смт
+    """
+)
+# Reference prefixes come before a number: a sentence end unless a digit follows.
+_NUMBER_PREFIXES = _word_set("no nos vol vols fig figs p pp ch sec art para ст стор рис табл")
+# Unit-like endings of a phrase: a sentence end when a capitalised word follows.
+_PHRASE_ENDINGS = _word_set("etc р рр грн тис млн млрд коп дол обл т.д т.п ін")
+# Company suffixes and dotted acronyms: a sentence end only before a typical sentence opener.
+_AMBIGUOUS = _word_set(
+    "inc ltd co corp bros plc jr sr u.s u.k u.n e.u u.s.a d.c a.m p.m al vs v e.g i.e cf ca"
+)
+_OPENER_WORDS = _word_set(
+    """
+    the a an he she it they we i you this that these those there his her its their our my
+    but and however in on at as if when while after before since so yet also meanwhile
+    mr mrs ms dr some many most one two what who why how
+    """
+)
+
+_INITIAL = re.compile(r"(?:^|[\s(\"“«])(?:[A-ZА-ЯІЇЄҐ]\.)+$")
+_LAST_TOKEN = re.compile(r"([\w.’'-]+)[.]$")
+_NUMBER_END = re.compile(r"\d[.]$")
+_OPENERS = '"“«„'
+_STRAIGHT_QUOTE = '"'
+
+# Furniture: paragraphs or sentences that belong to the site, not the story.
+_FURNITURE = re.compile(
+    r"""^\W*(?:
+        (?:read|see|watch|listen)\s+(?:also|more)\b
+      | also\s+read\b
+      | related(?:\s+(?:stories|articles|news|content))?\s*:
+      | more\s+(?:on\s+this\s+story|from|news|stories)\b
+      | (?:click|tap)\s+here\b
+      | (?:subscribe|sign\s+up|follow\s+us|join\s+us|share\s+(?:this|on)|like\s+us)\b
+      | don[’']t\s+miss\b
+      | (?:photo(?:graph)?s?|pictures?|images?|video|source|credits?|illustration)
+          (?:\s+(?:credit|by|courtesy))?\s*[:©|—–-]
+      | (?:photo|image)\s+by\b
+      | ©
+      | all\s+rights\s+reserved
+      | advertisement\s*$
+      | (?:as|like)\s+[\w’'. -]{2,40}?\s+(?:has\s+|had\s+)?(?:reported|wrote|informed|said)
+          \s+(?:earlier|previously|before)\b
+      | (?:[\w’'. -]{2,40}?\s+)?(?:has\s+|had\s+)?(?:previously|earlier)\s+reported\b
+      | читайте\s+(?:також|більше|нас)
+      | дивіться\s+також
+      | також\s+читайте
+      | підписуйте?с[ья]
+      | фото\s*[:©—–-]
+      | як\s+(?:раніше\s+)?(?:повідомля[вл][аио]?|писа[вл][аио]?)
+      | нагадаємо
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+# "The Gaze reports on it, referring to Reuters." / "…, citing AFP." — a source line.
+_SOURCE_LINE = re.compile(
+    r"""^\W*(?:[\w’'. -]{2,40}?\s+)?(?:reports?|reported|writes|wrote|informs?)\b[^.]{0,40}?
+        (?:referring\s+to|citing|with\s+reference\s+to|according\s+to)\s+[^.]{2,60}\.?\W*$
+      | ^\W*(?:про\s+це\s+)?(?:повідомля[єю]|пише|інформу[єю])\b[^.]{0,80}\.?\W*$
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def paragraphs(text: str) -> list[Paragraph]:
+    """Non-blank lines of the text, stripped, with their offsets."""
+    found = []
+    for match in _PARAGRAPH.finditer(text):
+        start, end = match.span()
+        while text[start].isspace():
+            start += 1
+        while text[end - 1].isspace():
+            end -= 1
+        found.append(Paragraph(text[start:end], start, end))
+    return found
+
+
+def _stop_continues(before: str, following: str) -> bool:
+    """Does the full stop that ends `before` leave the sentence going on, given the word
+    after it (an abbreviation, an initial, a decimal or a reference number)?"""
+    next_word = following.lstrip("\"“«„‘'(").rstrip(".,;:!?\"”»’')").lower()
+    if _NUMBER_END.search(before):
+        return following[0].isdigit()
+    token = _LAST_TOKEN.search(before)
+    word = token.group(1).lower().lstrip("'’-") if token else ""
+    if word in _NAME_PREFIXES:
+        return True
+    if word in _NUMBER_PREFIXES:
+        return following[0].isdigit()
+    if word in _PHRASE_ENDINGS:
+        return False
+    if word in _AMBIGUOUS:
+        return next_word not in _OPENER_WORDS
+    return bool(_INITIAL.search(before)) or (len(word) == 1 and word.isalpha())
+
+
+def _quote_is_open(paragraph: str, upto: int) -> bool:
+    """Is a double quotation opened before `upto` and not yet closed (so the boundary is
+    inside a quotation that goes on)?"""
+    depth = 0
+    straight_open = False
+    for char in paragraph[:upto]:
+        if char in "“«„":
+            depth += 1
+        elif char in "”»" and depth:
+            depth -= 1
+        elif char == _STRAIGHT_QUOTE:
+            straight_open = not straight_open
+    return depth > 0 or straight_open
+
+
+def _quote_closes_soon(paragraph: str, position: int, limit: int = 500) -> bool:
+    """Does a closing double quote follow within `limit` characters?"""
+    window = paragraph[position : position + limit]
+    return any(mark in window for mark in '”»"')
+
+
+def split_sentences(paragraph: str) -> list[tuple[int, int]]:
+    """Sentence spans (start, end) within one paragraph.
+
+    A full stop after an abbreviation, an initial or a number does not end a sentence unless
+    a capitalised word follows a number; a boundary inside a quotation that closes later in
+    the paragraph does not split it, so a quote of several sentences stays one sentence."""
+    spans = []
+    start = 0
+    for match in _BOUNDARY.finditer(paragraph):
+        end = match.end()
+        following = match.group(1)
+        first = following[0]
+        if not (first.isupper() or first.isdigit() or first in _OPENERS or first in "‘'(—–-"):
+            continue
+        punctuation = match.group(0)
+        if (
+            punctuation.startswith(".")
+            and not punctuation.startswith("..")
+            and _stop_continues(paragraph[: match.start() + 1], following)
+        ):
+            continue
+        closes_quote = punctuation[-1] in '"”»'
+        if not closes_quote and _quote_is_open(paragraph, end) and _quote_closes_soon(paragraph, end):
+            continue
+        spans.append((start, end))
+        start = end
+        while start < len(paragraph) and paragraph[start].isspace():
+            start += 1
+    if start < len(paragraph):
+        spans.append((start, len(paragraph.rstrip())))
+    return [(s, e) for s, e in spans if e > s]
+
+
+def is_furniture(sentence: str) -> bool:
+    """Is this sentence or paragraph site furniture (read-also links, credits, prompts,
+    "as X reported earlier", a "reports, citing …" source line) rather than the story?"""
+    stripped = sentence.strip()
+    return bool(_FURNITURE.match(stripped) or _SOURCE_LINE.match(stripped))
+
+
+def prepare(text: str, title: str = "") -> PreparedText:
+    """Split the article into paragraphs and sentences and set the furniture aside.
+
+    A first paragraph that repeats the title is skipped; a paragraph that opens as
+    furniture is furniture throughout. `clean` is the story's text:
+    the kept sentences, paragraphs separated by a blank line."""
+    kept: list[Sentence] = []
+    furniture: list[Sentence] = []
+    clean_paragraphs: list[str] = []
+    title_folded = " ".join(title.split()).casefold()
+    paragraph_number = 0
+    for number, paragraph in enumerate(paragraphs(text)):
+        if number == 0 and title_folded and paragraph.text.casefold() == title_folded:
+            continue
+        kept_here: list[str] = []
+        # A paragraph that opens as furniture ("Read also: …", "As X reported earlier, …")
+        # is furniture throughout: what follows belongs to another story.
+        paragraph_is_furniture = bool(_FURNITURE.match(paragraph.text))
+        for start, end in split_sentences(paragraph.text):
+            sentence = Sentence(
+                text=paragraph.text[start:end],
+                start=paragraph.start + start,
+                end=paragraph.start + end,
+                paragraph=paragraph_number,
+                index=len(kept),
+            )
+            if paragraph_is_furniture or is_furniture(sentence.text):
+                furniture.append(sentence)
+            else:
+                kept.append(sentence)
+                kept_here.append(sentence.text)
+        if kept_here:
+            clean_paragraphs.append(" ".join(kept_here))
+            paragraph_number += 1
+    return PreparedText(
+        original=text,
+        clean="\n\n".join(clean_paragraphs),
+        sentences=tuple(kept),
+        furniture=tuple(furniture),
+        paragraph_count=paragraph_number,
+    )
