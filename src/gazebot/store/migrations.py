@@ -84,7 +84,9 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     ALTER TABLE subscribers ADD COLUMN next_digest_at TEXT;
     CREATE INDEX subscribers_due ON subscribers(next_digest_at) WHERE active = 1;
     """,
-    # 3: the durable outbox for every broadcast message, and the broadcasts that group them.
+    # 3: the durable outbox for every broadcast message, the broadcasts that group them, the
+    # shared message bodies (one breaking card or one digest text is stored once, not once per
+    # recipient), and the topic-alert matches waiting for their hourly batch.
     """
     CREATE TABLE broadcasts (
         id                   INTEGER PRIMARY KEY,
@@ -100,9 +102,14 @@ MIGRATIONS: Final[tuple[str, ...]] = (
         progress_chat_id     INTEGER,
         progress_message_id  INTEGER
     );
+    CREATE TABLE outbox_bodies (
+        id      INTEGER PRIMARY KEY,
+        params  TEXT NOT NULL
+    );
     CREATE TABLE outbox (
         id            INTEGER PRIMARY KEY,
         broadcast_id  INTEGER REFERENCES broadcasts(id) ON DELETE CASCADE,
+        body_id       INTEGER REFERENCES outbox_bodies(id),
         chat_id       INTEGER NOT NULL,
         payload       TEXT NOT NULL,
         state         TEXT NOT NULL DEFAULT 'pending'
@@ -115,8 +122,21 @@ MIGRATIONS: Final[tuple[str, ...]] = (
         error         TEXT,
         dedupe_key    TEXT UNIQUE
     );
-    CREATE INDEX outbox_due ON outbox(next_try_at) WHERE state IN ('pending', 'sending');
+    CREATE INDEX outbox_due ON outbox(broadcast_id, next_try_at, id) WHERE state = 'pending';
+    CREATE INDEX outbox_in_flight ON outbox(id) WHERE state = 'sending';
     CREATE INDEX outbox_by_broadcast ON outbox(broadcast_id, state);
+    CREATE INDEX outbox_open_by_chat ON outbox(chat_id) WHERE state IN ('pending', 'sending');
+    CREATE INDEX articles_by_fetched ON articles(fetched_at);
+    CREATE TABLE alert_matches (
+        chat_id     INTEGER NOT NULL,
+        article_id  INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        topic       TEXT NOT NULL,
+        matched_at  TEXT NOT NULL,
+        alerted_at  TEXT,
+        PRIMARY KEY (chat_id, article_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX alert_matches_waiting ON alert_matches(chat_id) WHERE alerted_at IS NULL;
+    CREATE INDEX alert_matches_last ON alert_matches(chat_id, alerted_at);
     """,
 )
 
