@@ -1,0 +1,91 @@
+"""Turn an article page's HTML into its title, main text and metadata (pure: no I/O)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+import lxml.etree
+import lxml.html
+from lxml.html import HtmlElement
+
+from gazebot.errors import SourceError
+from gazebot.extraction.body import extract_body
+from gazebot.extraction.encoding import decode_html
+from gazebot.extraction.metadata import read_metadata
+
+__all__ = ["ExtractedArticle", "ExtractionError", "extract_article"]
+
+# Every tag but the ones that carry paragraph structure or metadata; stripped only when libxml2
+# gives up on a page nested too deeply (it stops at depth 2048 and silently drops the rest).
+_NON_STRUCTURAL_TAG = re.compile(
+    r"</?(?!(?:p|h[1-6]|br|li|ul|ol|blockquote|pre|table|tr|td|th|title|meta|link|script|style|"
+    r"head|body|html|time)\b)[a-z][a-z0-9-]*\b[^>]*>",
+    re.IGNORECASE,
+)
+
+
+class ExtractionError(SourceError, ValueError):
+    """The page holds no article text at all (an index page, an empty shell, a non-HTML file)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractedArticle:
+    """An article as gazebot reads it off a page."""
+
+    title: str
+    text: str  # paragraphs separated by "\n"; no blank lines, no furniture
+    published: datetime | None  # timezone-aware when the page says so
+    site_name: str | None  # e.g. "BBC News", from og:site_name / publisher metadata
+    language: str | None  # from <html lang> / metadata, e.g. "en", "uk"
+    canonical_url: str | None  # <link rel=canonical> / og:url, resolved against the page URL
+
+
+def extract_article(html: str | bytes, url: str = "") -> ExtractedArticle:
+    """The article on the page at ``url`` (used to resolve links; may be empty).
+
+    Bytes are decoded by their BOM or the page's declared charset, else as UTF-8 with bad bytes
+    replaced. Raises ExtractionError when the page has no article text at all.
+    """
+    root = _parse(decode_html(html) if isinstance(html, bytes) else html)
+    metadata = read_metadata(root, url)
+    paragraphs = extract_body(root, url, metadata.title, metadata.json_ld_body)
+    if not paragraphs:
+        raise ExtractionError(f"no article text found on {url or 'the page'}")
+    title = metadata.title or paragraphs[0]
+    return ExtractedArticle(
+        title=title,
+        text="\n".join(paragraphs),
+        published=metadata.published,
+        site_name=metadata.site_name,
+        language=metadata.language,
+        canonical_url=metadata.canonical_url,
+    )
+
+
+def _parse(text: str) -> HtmlElement:
+    # lxml refuses str input that carries an XML encoding declaration, and stray NULs cut it short.
+    cleaned = text.replace("\x00", "")
+    if cleaned.lstrip().startswith("<?xml"):
+        cleaned = cleaned[cleaned.find("?>") + 2 :]
+    if not cleaned.strip():
+        raise ExtractionError("the page is empty")
+    root = _parse_tolerantly(cleaned)
+    if root is None:
+        root = _parse_tolerantly(_NON_STRUCTURAL_TAG.sub(" ", cleaned))
+    if root is None:
+        raise ExtractionError("the page is nested too deeply to read")
+    return root
+
+
+def _parse_tolerantly(text: str) -> HtmlElement | None:
+    """The parsed page, or None when libxml2 cut it short for nesting too deep."""
+    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
+    try:
+        root = lxml.html.document_fromstring(text, parser=parser)
+    except (lxml.etree.ParserError, ValueError) as error:
+        raise ExtractionError(f"the page is not HTML: {error}") from error
+    if any(entry.type_name == "ERR_RESOURCE_LIMIT" for entry in parser.error_log):
+        return None
+    return root
