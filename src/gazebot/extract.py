@@ -50,7 +50,7 @@ def extract_article(html: str | bytes, url: str = "") -> ExtractedArticle:
     """
     root = _parse(decode_html(html) if isinstance(html, bytes) else html)
     metadata = read_metadata(root, url)
-    paragraphs = extract_body(root, url, metadata.title, metadata.json_ld_body)
+    paragraphs = extract_body(root, url, metadata.headlines, metadata.json_ld_body)
     if not paragraphs:
         raise ExtractionError(f"no article text found on {url or 'the page'}")
     title = metadata.title or paragraphs[0]

@@ -71,7 +71,9 @@ class BodyCandidate:
         return sum(len(_WORD.findall(paragraph)) for paragraph in self.paragraphs)
 
 
-def extract_body(root: HtmlElement, url: str, title: str, json_ld_body: str) -> tuple[str, ...]:
+def extract_body(
+    root: HtmlElement, url: str, headlines: tuple[str, ...], json_ld_body: str
+) -> tuple[str, ...]:
     """The article's paragraphs in reading order, furniture removed; empty if there is no article."""
     precise = _trafilatura_candidate(root, url, favor_precision=True)
     chosen = precise
@@ -82,7 +84,7 @@ def extract_body(root: HtmlElement, url: str, title: str, json_ld_body: str) -> 
     linked = BodyCandidate("json-ld", tuple(json_ld_body.splitlines()))
     if linked.word_count > max(chosen.word_count * 2, _MIN_ARTICLE_WORDS):
         chosen = linked
-    paragraphs = clean_paragraphs(chosen.paragraphs, title)
+    paragraphs = clean_paragraphs(chosen.paragraphs, headlines)
     if sum(len(_WORD.findall(paragraph)) for paragraph in paragraphs) < _MIN_ARTICLE_WORDS // 3:
         return ()
     return paragraphs
@@ -102,17 +104,17 @@ def _trafilatura_candidate(root: HtmlElement, url: str, *, favor_precision: bool
     return BodyCandidate(method, tuple(text.splitlines()))
 
 
-def clean_paragraphs(lines: tuple[str, ...], title: str) -> tuple[str, ...]:
-    """Paragraphs without furniture lines, the repeated title, duplicates or the comment thread."""
+def clean_paragraphs(lines: tuple[str, ...], headlines: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """Paragraphs without furniture lines, the repeated headline, duplicates or the comment thread."""
     squashed = [_LIST_BULLET.sub("", squash_spaces(line)) for line in lines]
     squashed = [line for line in squashed if _WORD.search(line)]
     squashed = _cut_comment_thread(squashed)
-    title_key = _key(title)
+    headline_keys = {_key(headline) for headline in headlines} - {""}
     kept: list[str] = []
     seen: set[str] = set()
     for index, line in enumerate(squashed):
         key = _key(line)
-        if index < 3 and title_key and key == title_key:
+        if index < 3 and key in headline_keys:
             continue
         if _FURNITURE_LINE.match(line):
             continue

@@ -46,6 +46,7 @@ class PageMetadata:
     language: str | None
     canonical_url: str | None
     json_ld_body: str
+    headlines: tuple[str, ...]  # every form of the headline the page shows, to drop from the body
 
 
 def squash_spaces(text: str) -> str:
@@ -59,8 +60,9 @@ def read_metadata(root: HtmlElement, url: str) -> PageMetadata:
     linked = list(_json_ld_objects(root))
     articles = [item for item in linked if _ARTICLE_TYPE.search(_type_of(item))]
     site_name = _site_name(meta, articles)
+    title = _title(root, meta, articles, site_name, url)
     return PageMetadata(
-        title=_title(root, meta, articles, site_name, url),
+        title=title,
         published=_published(root, meta, articles),
         site_name=site_name,
         language=_language(root, meta, articles),
@@ -70,6 +72,7 @@ def read_metadata(root: HtmlElement, url: str) -> PageMetadata:
             key=len,
             default="",
         ),
+        headlines=(title, *_headline_candidates(root, meta, articles)),
     )
 
 
@@ -145,17 +148,24 @@ def _title(
     site_name: str | None,
     url: str,
 ) -> str:
+    candidates = _headline_candidates(root, meta, articles)
     heading = next((squash_spaces(h1.text_content()) for h1 in root.iter("h1")), "")
+    title = next(iter(candidates), "")
+    return strip_site_suffix(title, site_name, urlsplit(url).hostname or "", heading)
+
+
+def _headline_candidates(
+    root: HtmlElement, meta: dict[str, str], articles: list[dict[str, object]]
+) -> tuple[str, ...]:
     title_element = next(iter(root.iter("title")), None)
     candidates = (
         meta.get("og:title"),
         meta.get("twitter:title"),
         _first_string(articles, "headline"),
         squash_spaces(title_element.text_content()) if title_element is not None else None,
-        heading,
+        next((squash_spaces(h1.text_content()) for h1 in root.iter("h1")), None),
     )
-    title = next((candidate for candidate in candidates if candidate), "")
-    return strip_site_suffix(title, site_name, urlsplit(url).hostname or "", heading)
+    return tuple(candidate for candidate in candidates if candidate)
 
 
 def strip_site_suffix(title: str, site_name: str | None, host: str, heading: str = "") -> str:

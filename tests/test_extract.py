@@ -1,0 +1,285 @@
+"""extract_article: a news page's title, main text and metadata, with the furniture left out."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import time
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from gazebot.errors import SourceError
+from gazebot.extract import ExtractedArticle, ExtractionError, extract_article
+from gazebot.extraction.encoding import decode_html
+from gazebot.extraction.metadata import strip_site_suffix
+from gazebot.extraction.shingles import match_page, score_corpus
+
+PARAGRAPHS = (
+    "Ukrainian forces said on Tuesday they had pushed Russian troops back from the northern "
+    "outskirts of Kupyansk after three weeks of fighting along the Oskil river.",
+    "The general staff said the town's railway junction, a supply hub for the whole front, was "
+    "again under Ukrainian control and that engineers were clearing mines from the station.",
+    "Residents who stayed through the shelling described nights in basements without power, "
+    "and volunteers said evacuation buses would keep running for as long as the roads allowed.",
+    "Analysts cautioned that Moscow had moved reserves towards the area and that the fighting "
+    "was likely to resume once the ground froze later in the month.",
+)
+
+FURNITURE = (
+    "We use cookies to improve your experience. Accept all cookies",
+    "Read more: Five things to know about the Oskil front",
+    "Share this article on Facebook",
+    "Subscribe to our newsletter today",
+    "Home News World Sport Business Contact",
+    "© 2026 The Gaze Media. All rights reserved.",
+)
+
+
+def article_page(
+    *,
+    head: str = "",
+    title: str = "Ukraine pushes back near Kupyansk | The Gaze",
+    body_extra: str = "",
+    paragraphs: tuple[str, ...] = PARAGRAPHS,
+    lang: str = "en",
+) -> str:
+    """A news page shaped like real ones: header, navigation, article, asides, footer, scripts."""
+    article_paragraphs = "\n".join(f"<p>{paragraph}</p>" for paragraph in paragraphs)
+    return f"""<!DOCTYPE html>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>{head}
+<style>.headline {{ color: red; }} body {{ font-family: sans-serif; }}</style>
+<script>window.dataLayer = [{{"event": "pageview", "secretToken": "abc123"}}];</script>
+</head><body>
+<div id="cookie-banner" class="cookie-consent"><p>{FURNITURE[0]}</p><button>Accept</button></div>
+<header><nav><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li>
+<li><a href="/world">World</a></li><li><a href="/sport">Sport</a></li>
+<li><a href="/business">Business</a></li><li><a href="/contact">Contact</a></li></ul></nav></header>
+<main><article>
+<h1>Ukraine pushes back near Kupyansk</h1>
+{article_paragraphs}
+<p><a href="/oskil">{FURNITURE[1]}</a></p>
+<div class="share-buttons"><a href="https://facebook.com/share">{FURNITURE[2]}</a></div>
+{body_extra}
+</article></main>
+<aside class="newsletter"><p>{FURNITURE[3]}</p></aside>
+<footer><p>{FURNITURE[5]}</p><a href="/privacy">Privacy</a></footer>
+<script>console.log("tracking pixel loaded"); var leaked = "script text";</script>
+</body></html>"""
+
+
+def test_article_paragraphs_come_back_in_page_order() -> None:
+    article = extract_article(article_page())
+
+    assert article.text.split("\n") == list(PARAGRAPHS)
+
+
+def test_navigation_footer_cookie_banner_read_more_and_share_prompts_are_dropped() -> None:
+    text = extract_article(article_page()).text
+
+    for furniture in FURNITURE:
+        assert furniture not in text
+    for menu_item in ("Home", "Contact", "Privacy", "Accept"):
+        assert menu_item not in text.split()
+
+
+def test_script_and_style_contents_never_leak_into_the_text() -> None:
+    article = extract_article(article_page(body_extra="<script>var inline = 'inside article';</script>"))
+
+    for leaked in ("dataLayer", "secretToken", "font-family", "tracking pixel", "inside article", "{"):
+        assert leaked not in article.text
+        assert leaked not in article.title
+
+
+def test_text_has_no_blank_lines_or_padding() -> None:
+    text = extract_article(article_page()).text
+
+    assert all(line and line == line.strip() for line in text.split("\n"))
+
+
+def test_title_prefers_og_title_and_drops_the_site_suffix() -> None:
+    head = (
+        '<meta property="og:title" content="Kupyansk: Ukraine regains rail hub - The Gaze">'
+        '<meta property="og:site_name" content="The Gaze">'
+    )
+
+    article = extract_article(article_page(head=head))
+
+    assert article.title == "Kupyansk: Ukraine regains rail hub"
+
+
+def test_title_falls_back_to_title_element_without_brand() -> None:
+    article = extract_article(article_page(title="Ukraine pushes back near Kupyansk | The Gaze"))
+
+    assert article.title == "Ukraine pushes back near Kupyansk"
+
+
+def test_title_falls_back_to_h1_when_the_page_has_no_title() -> None:
+    article = extract_article(article_page(title=""))
+
+    assert article.title == "Ukraine pushes back near Kupyansk"
+
+
+@pytest.mark.parametrize(
+    ("title", "site_name", "host", "expected"),
+    [
+        ("Storm hits coast - BBC News", "BBC News", "www.bbc.co.uk", "Storm hits coast"),
+        ("CNBC | Emirates orders 50 jets", None, "www.cnbc.com", "Emirates orders 50 jets"),
+        ("Emirates orders 50 jets | Business | Reuters", "Reuters", "", "Emirates orders 50 jets | Business"),
+        ("Covid-19 - what we know now", None, "example.org", "Covid-19 - what we know now"),
+    ],
+)
+def test_site_suffix_is_removed_but_headline_hyphens_stay(
+    title: str, site_name: str | None, host: str, expected: str
+) -> None:
+    assert strip_site_suffix(title, site_name, host) == expected
+
+
+def test_published_time_site_name_language_and_canonical_url_come_from_metadata() -> None:
+    head = (
+        '<meta property="article:published_time" content="2026-11-24T09:30:00+02:00">'
+        '<meta property="og:site_name" content="The Gaze">'
+        '<link rel="canonical" href="/news/kupyansk-rail-hub">'
+    )
+
+    article = extract_article(article_page(head=head), url="https://thegaze.example/amp/kupyansk?utm=x")
+
+    assert article.published == datetime(2026, 11, 24, 9, 30, tzinfo=timezone(timedelta(hours=2)))
+    assert article.published.utcoffset() == timedelta(hours=2)
+    assert article.site_name == "The Gaze"
+    assert article.language == "en"
+    assert article.canonical_url == "https://thegaze.example/news/kupyansk-rail-hub"
+
+
+def test_json_ld_supplies_publication_time_and_publisher_when_meta_tags_are_missing() -> None:
+    linked = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {
+                "@type": "NewsArticle",
+                "headline": "Ukraine pushes back near Kupyansk",
+                "datePublished": "2026-11-24T07:30:00Z",
+                "publisher": {"@type": "Organization", "name": "BBC News"},
+                "inLanguage": "en-GB",
+            }
+        ],
+    }
+    head = f'<script type="application/ld+json">{json.dumps(linked)}</script>'
+
+    article = extract_article(article_page(head=head, lang=""))
+
+    assert article.published == datetime(2026, 11, 24, 7, 30, tzinfo=UTC)
+    assert article.site_name == "BBC News"
+    assert article.language == "en"
+
+
+def test_missing_metadata_is_none_not_guessed() -> None:
+    article = extract_article(article_page(lang=""))
+
+    assert article.published is None
+    assert article.site_name is None
+    assert article.language is None
+    assert article.canonical_url is None
+
+
+UKRAINIAN_PARAGRAPHS = (
+    "Українські військові заявили у вівторок, що відтіснили російські війська від північних "
+    "околиць Куп'янська після трьох тижнів боїв уздовж річки Оскіл.",
+    "За даними Генерального штабу, залізничний вузол міста знову під контролем українських сил, "
+    "а сапери розміновують територію біля вокзалу.",
+    "Мешканці, які залишилися в місті, розповіли про ночі в підвалах без світла, а волонтери "
+    "обіцяють, що евакуаційні автобуси курсуватимуть, поки дозволяють дороги.",
+)
+
+
+def test_cp1251_ukrainian_page_declared_in_meta_decodes_correctly() -> None:
+    page = article_page(
+        title="Сили оборони відтіснили ворога від Куп'янська | Дзеркало",
+        paragraphs=UKRAINIAN_PARAGRAPHS,
+        lang="uk",
+    ).replace(
+        '<meta charset="utf-8">', '<meta http-equiv="Content-Type" content="text/html; charset=windows-1251">'
+    )
+
+    article = extract_article(page.encode("cp1251"))
+
+    assert article.text.split("\n") == list(UKRAINIAN_PARAGRAPHS)
+    assert article.title == "Сили оборони відтіснили ворога від Куп'янська"
+    assert article.language == "uk"
+
+
+def test_utf8_bom_wins_and_undeclared_bad_bytes_become_replacement_characters() -> None:
+    assert decode_html(b"\xef\xbb\xbf<p>\xd0\x9a\xd0\xb8\xd1\x97\xd0\xb2</p>") == "<p>Київ</p>"
+    assert decode_html(b"<p>caf\xe9</p>") == "<p>caf\ufffd</p>"
+    assert decode_html(b'<meta charset="iso-8859-1"><p>caf\xe9 \x93quoted\x94</p>').endswith(
+        "<p>café “quoted”</p>"
+    )
+
+
+def test_page_without_article_text_raises_extraction_error() -> None:
+    page = (
+        "<html><head><title>Login</title></head><body><nav><a href='/'>Home</a></nav>"
+        "<form><input name='user'><button>Sign in</button></form></body></html>"
+    )
+
+    with pytest.raises(ExtractionError) as raised:
+        extract_article(page)
+    assert isinstance(raised.value, ValueError)
+    assert isinstance(raised.value, SourceError)
+
+
+@pytest.mark.parametrize("page", ["", "   ", b"", b"\x00\x00"])
+def test_empty_input_raises_extraction_error(page: str | bytes) -> None:
+    with pytest.raises(ExtractionError):
+        extract_article(page)
+
+
+def test_five_megabyte_page_of_nested_divs_returns_in_reasonable_time() -> None:
+    depth = 440_000  # 11 bytes of <div></div> per level: about 5 MB
+    page = article_page(body_extra="<div>" * depth + "<p>Deeply nested closing note.</p>" + "</div>" * depth)
+    assert len(page) > 4_800_000
+
+    started = time.monotonic()
+    article = extract_article(page)
+    elapsed = time.monotonic() - started
+
+    assert PARAGRAPHS[0] in article.text
+    assert elapsed < 30, f"took {elapsed:.1f}s"
+
+
+def test_extracted_article_is_immutable() -> None:
+    article = extract_article(article_page())
+
+    assert isinstance(article, ExtractedArticle)
+    with pytest.raises(AttributeError):
+        article.title = "changed"  # type: ignore[misc]
+
+
+def test_shingle_metric_matches_the_benchmark_definition() -> None:
+    gold = "one two three four five"
+    assert match_page(gold, gold).precision == 1.0
+    half = match_page(gold, "one two three four")  # 1 of the 2 gold shingles, nothing extra
+    assert (half.precision, half.recall) == (1.0, 0.5)
+    score = score_corpus([match_page(gold, gold), match_page(gold, "")])
+    assert (score.precision, score.recall) == (1.0, 0.5)  # an empty page has no precision term
+    assert score.f1 == pytest.approx(2 / 3)
+
+
+@pytest.mark.corpus
+def test_aeb_shingle_f1_stays_above_regression_floor(corpora: Path) -> None:
+    """On the 60 Article Extraction Benchmark pages, F1 stays >= 0.95 (target 0.965)."""
+    root = corpora / "extraction" / "aeb"
+    truth = json.loads((root / "ground-truth.json").read_text(encoding="utf-8"))
+    matches = []
+    for key, item in truth.items():
+        html = gzip.decompress((root / "html" / f"{key}.html.gz").read_bytes())
+        try:
+            text = extract_article(html, item["url"]).text
+        except ExtractionError:
+            text = ""
+        matches.append(match_page(item["articleBody"], text))
+
+    score = score_corpus(matches)
+
+    assert score.f1 >= 0.95, score
