@@ -74,6 +74,9 @@ class _Server(ThreadingHTTPServer):
         self.owner = owner
         super().__init__((HOST, 0), _RequestHandler)
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Clients hanging up mid-response (size caps, timeouts) are expected, not news."""
+
 
 class _RequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
