@@ -1,0 +1,287 @@
+"""Person names in article text: name runs, and surnames, titles and pronouns resolved to full names.
+
+The API is three functions and one dataclass:
+
+- `find_names(text)` lists every capitalised run that could be a person's name, with offsets and
+  the title word written just before it ("President Volodymyr Zelenskyy" -> title "president").
+- `reference_at(text, start, end)` classifies a short phrase (a cue's subject) as a name, a title
+  ("the President", "the Head of State", "глава держави") or a pronoun ("he", "вона").
+- `resolve(reference, mentions, before)` turns a reference into the full name already seen
+  before offset `before`: a surname into the full name that ends with it, a title into the
+  person last written with that title, a pronoun into the person last named.
+
+English and Ukrainian (with a few Russian forms); no gazetteer, so "name" means "looks like one".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+
+def _word_set(words: str) -> frozenset[str]:
+    """A constant set from a whitespace-separated word list (easier to read than a literal)."""
+    return frozenset(words.split())
+
+
+ReferenceKind = Literal["name", "title", "pronoun"]
+
+_UPPER = "A-ZÀ-ÖØ-ÞА-ЯІЇЄҐЁ"
+_LOWER = "a-zß-öø-ÿа-яіїєґё"
+# "Zelenskyy", "McCain", "DeSantis", "O’Malley", "Abu-Bakr"
+_NAME_WORD = (
+    rf"(?:[{_UPPER}][{_LOWER}]*[{_UPPER}]?[{_LOWER}]+|[{_UPPER}]['’][{_UPPER}][{_LOWER}]+)"
+    rf"(?:[-'’][{_UPPER}]?[{_LOWER}]+)*"
+)
+_INITIAL = rf"[{_UPPER}]\."
+_PARTICLE = r"(?:de|da|del|der|van|von|bin|al|la|le)"
+# A run of capitalised words and initials, optionally with lower-case particles between them.
+NAME_RUN = re.compile(
+    rf"(?<![\w{_UPPER}{_LOWER}])(?:{_NAME_WORD}|{_INITIAL})"
+    rf"(?:[ \u00a0](?:{_PARTICLE}[ \u00a0])?(?:{_NAME_WORD}|{_INITIAL}))*"
+    r"(?:,? (?:Jr\.|Sr\.|(?:III|II|IV)\b))?"
+)
+
+_HONORIFICS = _word_set(
+    "mr mr. mrs mrs. ms ms. miss dr dr. sir madam rep rep. sen sen. gov gov. gen gen. пан пані"
+)
+
+# Title words, lower-case; multi-word titles are matched as phrases. Values are a canonical key,
+# so "Head of State" and "President" resolve to the same person.
+_TITLES: dict[str, str] = {
+    "president": "president",
+    "head of state": "president",
+    "the head of state": "president",
+    "vice president": "vice president",
+    "prime minister": "prime minister",
+    "premier": "prime minister",
+    "minister": "minister",
+    "foreign minister": "foreign minister",
+    "defense minister": "defense minister",
+    "defence minister": "defense minister",
+    "secretary": "secretary",
+    "secretary of state": "secretary of state",
+    "chancellor": "chancellor",
+    "governor": "governor",
+    "senator": "senator",
+    "sen.": "senator",
+    "sen": "senator",
+    "mayor": "mayor",
+    "spokesman": "spokesperson",
+    "spokeswoman": "spokesperson",
+    "spokesperson": "spokesperson",
+    "commander": "commander",
+    "commander-in-chief": "commander",
+    "general": "general",
+    "gen.": "general",
+    "chief": "chief",
+    "ambassador": "ambassador",
+    "chairman": "chairman",
+    "chairwoman": "chairman",
+    "candidate": "candidate",
+    "nominee": "candidate",
+    "congressman": "congressman",
+    "congresswoman": "congressman",
+    "rep.": "congressman",
+    "king": "king",
+    "queen": "queen",
+    "pope": "pope",
+    "президент": "president",
+    "президента": "president",
+    "глава держави": "president",
+    "голова держави": "president",
+    "прем'єр": "prime minister",
+    "прем’єр": "prime minister",
+    "прем'єр-міністр": "prime minister",
+    "прем’єр-міністр": "prime minister",
+    "міністр": "minister",
+    "речник": "spokesperson",
+    "речниця": "spokesperson",
+    "мер": "mayor",
+    "посол": "ambassador",
+    "командувач": "commander",
+    "головнокомандувач": "commander",
+    "генерал": "general",
+    "очільник": "chief",
+    "керівник": "chief",
+}
+_TITLE_PHRASE = re.compile(
+    r"\b(?:the\s+|this\s+|that\s+|our\s+|their\s+|ukrainian\s+|us\s+|u\.s\.\s+|russian\s+)?"
+    r"(" + "|".join(sorted((re.escape(t) for t in _TITLES), key=len, reverse=True)) + r")\b",
+    re.IGNORECASE,
+)
+
+_PRONOUNS = _word_set("he she they we him her він вона вони ми він же она он они")
+
+# Capitalised words that start a run but are not names (sentence openers, months, days, demonyms
+# that lead "Ukrainian Armed Forces"-like runs). Checked on the first and last word of a run.
+_NOT_NAMES = _word_set(
+    """
+    a an the this that these those it its i we you he she they my our your his her their
+    in on at of for from to by with after before as and but or if when while since during
+    according although though however meanwhile today yesterday tomorrow also then there here
+    what who why how where which read said says asked told
+    monday tuesday wednesday thursday friday saturday sunday
+    january february march april may june july august september october november december
+    mr mrs ms dr sir
+    president minister secretary senator governor mayor general chief head state house
+    white republican republicans democrat democrats democratic gop congress senate
+    ukraine ukrainian ukrainians russia russian russians american americans america european
+    europe english british american chinese french german israeli iranian syrian
+    kyiv moscow washington london
+    u.s. us un nato eu
+    street avenue party committee news times post university college department ministry
+    forces army brigade regiment office council court company group agency
+    в у на з із за до від після про це цей ця ці та і й але як що коли
+    україна україни росія росії сша київ москва
+    """
+)
+
+_WORD = re.compile(rf"[{_UPPER}{_LOWER}][\w'’.-]*")
+
+
+@dataclass(frozen=True, slots=True)
+class NameMention:
+    """A capitalised run that looks like a person's name, with the title written just before it."""
+
+    start: int
+    end: int
+    name: str
+    title: str | None = None
+
+    @property
+    def is_full(self) -> bool:
+        """Two or more name words: a full name that later surnames and pronouns resolve to."""
+        return len(_name_words(self.name)) >= 2
+
+
+def _name_words(name: str) -> list[str]:
+    return [w for w in name.replace("\u00a0", " ").split() if w.lower() not in _HONORIFICS]
+
+
+def _is_name_word(word: str) -> bool:
+    return word.lower().strip(".,") not in _NOT_NAMES
+
+
+def find_names(text: str) -> list[NameMention]:
+    """Every capitalised run in `text` that could be a person's name, in order.
+
+    Leading non-name words ("The", "According", "President") are trimmed off the run; a trimmed
+    title word is kept as the mention's `title` so "the President" can later find its holder.
+    """
+    mentions: list[NameMention] = []
+    for match in NAME_RUN.finditer(text):
+        words = list(re.finditer(r"\S+", match.group()))
+        first = 0
+        while first < len(words) and not _is_name_word(words[first].group()):
+            first += 1
+        last = len(words)
+        while last > first and not _is_name_word(words[last - 1].group()):
+            last -= 1
+        if first >= last:
+            continue
+        start = match.start() + words[first].start()
+        end = match.start() + words[last - 1].end()
+        name = re.sub(r"['’]s$", "", text[start:end].rstrip(","))
+        if (len(name) < 2 or name.endswith(".")) and not re.search(r"\b(?:Jr|Sr)\.$", name):
+            continue
+        title = _title_before(text, start)
+        mentions.append(NameMention(start, start + len(name), name, title))
+    return mentions
+
+
+def _title_before(text: str, start: int) -> str | None:
+    """The canonical title written immediately before offset `start` ("President X", "Sen. X")."""
+    window = text[max(0, start - 40) : start].lower()
+    found = None
+    for match in _TITLE_PHRASE.finditer(window):
+        if not window[match.end() :].strip(" \u00a0,"):
+            found = _TITLES[match.group(1)]
+        elif re.fullmatch(r"[\s\u00a0\w.-]{0,25}", window[match.end() :]):
+            # "President of Ukraine Volodymyr ..." / "U.S. Secretary of State John ..."
+            tail = window[match.end() :].split()
+            if tail and tail[0] in {"of", "to"}:
+                found = _TITLES[match.group(1)]
+    return found
+
+
+def reference_at(phrase: str) -> tuple[ReferenceKind, str] | None:
+    """Classify a cue's subject phrase: ("name", "Zelenskyy"), ("title", "president"), ("pronoun", "he").
+
+    Returns None when the phrase holds no person reference (e.g. "a statement").
+    """
+    stripped = phrase.strip(" \u00a0,.;:—–-")
+    if not stripped:
+        return None
+    lowered = stripped.lower()
+    if lowered in _PRONOUNS:
+        return ("pronoun", lowered)
+    title = _TITLE_PHRASE.fullmatch(lowered)
+    if title:
+        return ("title", _TITLES[title.group(1)])
+    names = find_names(stripped)
+    if names:
+        return ("name", names[0].name)
+    if title := _TITLE_PHRASE.search(lowered):
+        return ("title", _TITLES[title.group(1)])
+    return None
+
+
+def _stem(word: str) -> str:
+    # Ukrainian names inflect ("Зеленський", "Зеленського"); compare on a shared stem.
+    word = word.lower().strip(".,’'")
+    if re.search(r"[а-яіїєґё]", word) and len(word) > 5:
+        return word[: max(4, len(word) - 3)]
+    return word
+
+
+def _surname_matches(surname: str, full: str) -> bool:
+    words = _name_words(full)
+    if not words:
+        return False
+    target = _stem(surname)
+    return any(_stem(word) == target for word in words[1:]) or _stem(words[-1]) == target
+
+
+def resolve(
+    reference: tuple[ReferenceKind, str],
+    mentions: Sequence[NameMention],
+    before: int,
+) -> str | None:
+    """The full name a reference stands for, using only names written before offset `before`.
+
+    A name with two or more words is returned as written (honorifics dropped); a single word
+    (a surname, "Mr. Manafort") becomes the latest earlier full name containing it, else itself;
+    a title becomes the latest person written with that title, else the latest full name;
+    a pronoun becomes the latest full name. None when nothing earlier fits.
+    """
+    kind, value = reference
+    earlier = [m for m in mentions if m.end <= before]
+    if kind == "name":
+        words = _name_words(value)
+        if not words:
+            return None
+        if len(words) == 1:
+            for mention in reversed(earlier):
+                if mention.is_full and _surname_matches(words[0], mention.name):
+                    return " ".join(_name_words(mention.name))
+        return " ".join(words)
+    if kind == "title":
+        for mention in reversed(earlier):
+            if mention.title == value:
+                return _full_form(mention, earlier)
+    for mention in reversed(earlier):
+        if mention.is_full:
+            return " ".join(_name_words(mention.name))
+    return None
+
+
+def _full_form(mention: NameMention, earlier: Sequence[NameMention]) -> str:
+    words = _name_words(mention.name)
+    if len(words) == 1:
+        for other in reversed(earlier):
+            if other.is_full and _surname_matches(words[0], other.name):
+                return " ".join(_name_words(other.name))
+    return " ".join(words)

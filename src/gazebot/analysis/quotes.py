@@ -1,0 +1,345 @@
+"""Direct quotations in an article, each with its speaker, ranked so the ones that carry the story come first.
+
+A quotation is the verbatim text between a pair of quote marks (“…”, "…", «…», „…“, ‘…’, and the
+doubled apostrophes ''…'' of some wire copy) that stands as speech: it opens a sentence, follows a
+cue ("he said, “…”", "saying: “…”") or a colon, and reads as a clause. Quote marks around a name,
+a title or a scare-quoted word inside a sentence ("Code 9.2", the group "Kupyansk") are not quotes.
+A quotation split by its cue (“First part,” he said. “Second part.”) is one quotation of several
+parts; every part is a separate `Quote` in the output (each verbatim), adjacent and with the same
+speaker.
+
+The speaker comes from the cue next to the quote (said, told, noted, according to, сказав,
+заявив, за словами, …): the name, title or pronoun in the cue's subject, resolved by
+`gazebot.analysis.names` to the full name already seen ("the Head of State" -> "Volodymyr
+Zelenskyy"). A quote with no cue of its own continues the previous quote's speaker when it
+directly follows it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from gazebot.analysis.card import Quote
+from gazebot.analysis.names import (
+    NameMention,
+    ReferenceKind,
+    find_names,
+    reference_at,
+    resolve,
+)
+
+__all__ = ["QuoteSpan", "find_quote_spans", "find_quotes"]
+
+# Outermost quote pairs within one paragraph; nested quotes of another style stay inside. The
+# last two alternatives catch a paragraph that opens a quote and never closes it: in news
+# style a quotation running over several paragraphs closes only in its last one.
+_QUOTE_PAIR = re.compile(
+    r"«(?P<guillemet>[^«»\n]*(?:«[^«»\n]*»[^«»\n]*)*)»"
+    r"|„(?P<low>[^„“”\n]*)[“”]"
+    r"|“(?P<curly>[^“”\n]*(?:“[^“”\n]*”[^“”\n]*)*)”"
+    r"|“(?P<mixed>[^“”\"\n]*)\""
+    r"|''(?P<doubled>(?:[^'\n]|'(?!'))*)''"
+    r"|\"(?P<straight>[^\"\n]*)\""
+    r"|(?<![\w’'])‘(?P<single>[^‘’\n]*(?:’\w[^‘’\n]*)*)’(?!\w)"
+    r"|(?m:^)“(?P<open_curly>[^“”\n]*)$"
+    r"|(?m:^)\"(?P<open_straight>[^\"\n]*)$"
+)
+
+
+def _word_set(words: str) -> frozenset[str]:
+    """A constant set from a whitespace-separated word list (easier to read than a literal)."""
+    return frozenset(words.split())
+
+
+_CUE_WORDS = (
+    # English speech and writing verbs, all forms a news sentence uses.
+    r"said|says|say|saying|told|tells|telling|tell|noted|notes|noting|stressed|stresses|stressing"
+    r"|added|adds|adding|emphasi[sz]ed|emphasi[sz]es|emphasi[sz]ing|explained|explains|explaining"
+    r"|wrote|writes|writing|tweeted|tweets|tweeting|posted|asked|asks|asking|continued|continues"
+    r"|recalled|recalls|declared|declares|insisted|insists|insisting|warned|warns|warning"
+    r"|argued|argues|arguing|claimed|claims|claiming|stated|states|announced|announces|replied"
+    r"|replies|responded|responds|notified|commented|comments|admitted|admits|acknowledged"
+    r"|acknowledges|suggested|suggests|concluded|remarked|urged|urges|joked|jokes|quipped"
+    r"|quips|yelled|shouted|chanted|cried|screamed|whispered|mused|observed|pointed out"
+    r"|went on|told reporters|reported|reports|confirmed|confirms|predicted|predicts|promised"
+    r"|promises|vowed|vows|pledged|boasted|boasts|complained|complains|conceded|concedes"
+    r"|recounted|recounts|described|describes|offered|countered|counters|agreed|agrees"
+    r"|added|interjected|pleaded|repeated|reiterated|protested|proclaimed|thundered|sighed"
+    r"|put it|according to|in the words of"
+    # Ukrainian and Russian.
+    r"|сказав|сказала|сказали|каже|кажуть|заявив|заявила|заявили|заявляє|зазначив|зазначила"
+    r"|зазначили|зазначає|наголосив|наголосила|наголосили|наголошує|повідомив|повідомила"
+    r"|повідомили|повідомляє|додав|додала|додали|підкреслив|підкреслила|розповів|розповіла"
+    r"|пояснив|пояснила|написав|написала|відповів|відповіла|запевнив|запевнила|вважає"
+    r"|звернувся|закликав|закликала|заявляють|пише|говорить|говорив|за словами"
+    r"|сказал|сказала|заявил|отметил|отметила|добавил|подчеркнул|по словам"
+)
+_CUE = re.compile(rf"(?<![\w-])(?:{_CUE_WORDS})(?![\w-])", re.IGNORECASE)
+_OBJECT_CUES = frozenset({"according to", "in the words of", "за словами", "по словам"})
+
+# A sentence ends at . ! ? … (and closing marks) before a capital, except after the
+# abbreviations and initials that precede names ("Mr. Obama", "Sen. Ted Cruz", "John F. Kennedy").
+_SENTENCE_END = re.compile(
+    r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bSen)(?<!\bRep)(?<!\bGov)"
+    r"(?<!\bGen)(?<!\bLt)(?<!\bCol)(?<!\bSgt)(?<!\bJr)(?<!\bSr)(?<!\bNo)(?<!\bvs)(?<!\bU\.S)"
+    r"(?<!\b[A-ZА-ЯІЇЄҐ])"
+    r"[.!?…][)\"”’»']*\s+(?=[\"“«„‘'A-ZА-ЯІЇЄҐ(])"
+)
+_OPENS_SPEECH = re.compile(r"(?:^|[.!?…:;][)\"”’»']*\s*|[”\"»’']\s+|[—–]\s*|\s--?\s*)$")
+_AFTER_COMMA = re.compile(r",\s*$")
+_BARE_CUE = re.compile(rf"(?<![\w-])(?:{_CUE_WORDS})\s*$", re.IGNORECASE)
+_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+_TERMINAL = re.compile(r"[,.!?…:;—–-]\s*$")
+_LOWER_START = re.compile(r"\s*[a-zа-яіїєґ]")
+_CONTENT_WORD = re.compile(r"[^\W\d_]{4,}")
+_CUE_CLAUSE_WORDS = 25
+_BETWEEN_PARTS_WORDS = 40
+_SUBJECT_WORDS = 30
+_SHORT_QUOTE_WORDS = 3
+_STOPWORDS = _word_set(
+    """
+    that this with have from they were been will would their what when which there about
+    just than then them these those into more some such very also only over your ours here
+    said says like could should because being does done after before while where whom
+    який яка які якщо тому коли цього цей того цих буде були було вони його їхній наших
+    """
+)
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteSpan:
+    """One quotation as offsets into the text: `parts` are the inner spans (quote marks excluded)."""
+
+    parts: tuple[tuple[int, int], ...]
+    speaker: str | None
+    score: float
+
+
+@dataclass(slots=True)
+class _Pair:
+    start: int  # opening mark
+    end: int  # just after the closing mark (paragraph end when unclosed)
+    inner_start: int
+    inner_end: int
+    paragraph_start: int
+    paragraph_end: int
+
+
+def _pairs(text: str) -> list[_Pair]:
+    pairs: list[_Pair] = []
+    for match in _QUOTE_PAIR.finditer(text):
+        group = match.lastgroup
+        assert group is not None
+        inner_start, inner_end = match.span(group)
+        paragraph_start = text.rfind("\n", 0, match.start()) + 1
+        paragraph_end = text.find("\n", match.end())
+        if paragraph_end < 0:
+            paragraph_end = len(text)
+        pairs.append(
+            _Pair(match.start(), match.end(), inner_start, inner_end, paragraph_start, paragraph_end)
+        )
+    return pairs
+
+
+def _sentence_before(text: str, pair: _Pair) -> str:
+    """The text of the quote's sentence before its opening mark."""
+    before = text[pair.paragraph_start : pair.start]
+    last_end = None
+    for last_end in _SENTENCE_END.finditer(before):  # noqa: B007 - we want the last boundary
+        pass
+    return before[last_end.end() :] if last_end else before
+
+
+def _clause_after(text: str, pair: _Pair, limit: int) -> str:
+    """The text after the closing mark up to the end of its sentence (or `limit`)."""
+    after = text[pair.end : min(pair.paragraph_end, limit)]
+    boundary = _SENTENCE_END.search(after)
+    cut = boundary.start() + 1 if boundary else len(after)
+    return after[:cut]
+
+
+def _word_count(fragment: str) -> int:
+    return len(_WORD.findall(fragment))
+
+
+def _is_speech(text: str, pair: _Pair, before: str, after: str) -> bool:
+    """Whether the pair is a direct quotation rather than a name, title or scare quote."""
+    inner = text[pair.inner_start : pair.inner_end]
+    words = _word_count(inner)
+    if words == 0:
+        return False
+    cue_after = _CUE.search(after) is not None and _word_count(after) <= _CUE_CLAUSE_WORDS
+    opens_sentence = _OPENS_SPEECH.search(before) is not None
+    follows_cue = _AFTER_COMMA.search(before) is not None and _CUE.search(before) is not None
+    ends_clause = _TERMINAL.search(inner) is not None
+    # "The ad says “nothing will change …”": a whole clause straight after the cue verb.
+    bare_cue = (
+        _BARE_CUE.search(before) is not None
+        and words > _SHORT_QUOTE_WORDS
+        and (ends_clause or not after.strip(" \u00a0.!?;"))
+    )
+    if not (opens_sentence or follows_cue or bare_cue):
+        return False
+    if words <= _SHORT_QUOTE_WORDS and not (ends_clause and (cue_after or follows_cue)):
+        return False
+    # A quoted title or name opening a sentence runs on into it: “Code 9.2” was formed …
+    return not (not ends_clause and _LOWER_START.match(after) and not cue_after)
+
+
+def _reference_in_subject(phrase: str) -> tuple[ReferenceKind, str] | None:
+    """The person in a cue's subject: the head before any comma, else a name in the apposition."""
+    head, _, apposition = phrase.strip(" ,\u00a0").partition(",")
+    if head.strip() and _word_count(head) <= _SUBJECT_WORDS:
+        names = find_names(head)
+        if names:
+            return ("name", names[-1].name)
+        reference = reference_at(head)
+        if reference is not None:
+            return reference
+    if apposition.strip():
+        names = find_names(apposition)
+        if names:
+            return ("name", names[0].name)
+    return None
+
+
+def _reference_after_cue(fragment: str) -> tuple[ReferenceKind, str] | None:
+    """The person named right after a cue: “…,” said Clinton, the former secretary …"""
+    phrase = re.split(r"[,.;:!?]", fragment, maxsplit=1)[0]
+    if _word_count(phrase) > 8:
+        return None
+    return reference_at(phrase)
+
+
+def _reference_from_after(after: str) -> tuple[ReferenceKind, str] | None:
+    cue = _CUE.search(after)
+    if cue is None:
+        return None
+    if cue.group().lower() in _OBJECT_CUES:
+        return _reference_after_cue(after[cue.end() :])
+    subject = after[: cue.start()]
+    if subject.strip(" ,\u00a0—–-"):
+        return _reference_in_subject(subject)
+    return _reference_after_cue(after[cue.end() :])
+
+
+def _reference_from_before(before: str) -> tuple[ReferenceKind, str] | None:
+    cues = list(_CUE.finditer(before))
+    if not cues:
+        return None
+    cue = cues[-1]
+    if cue.group().lower() in _OBJECT_CUES:
+        return _reference_after_cue(before[cue.end() :])
+    subject = before[: cue.start()]
+    names = find_names(subject)
+    if names:
+        return ("name", names[-1].name)
+    reference = reference_at(subject.split(",")[-1]) if subject.strip() else None
+    if reference is not None:
+        return reference
+    return _reference_after_cue(before[cue.end() :])
+
+
+def _stems(fragment: str) -> set[str]:
+    return {
+        word[:6] for word in (w.lower() for w in _CONTENT_WORD.findall(fragment)) if word not in _STOPWORDS
+    }
+
+
+def _score(text: str, parts: tuple[tuple[int, int], ...], speaker: str | None) -> float:
+    """How much a quotation carries the story: a full statement, by a named person, on its theme.
+
+    The theme is measured by echo: the share of the quote's content words that the rest of the
+    article also uses (reporters paraphrase the line that matters), so no title is needed.
+    """
+    inner = " ".join(text[start:end] for start, end in parts)
+    words = _word_count(inner)
+    if words < 8:
+        length = words / 8
+    elif words <= 60:
+        length = 1.0
+    else:
+        length = 60 / words
+    quote_stems = _stems(inner)
+    rest = text[: parts[0][0]] + " " + text[parts[-1][1] :]
+    echo = len(quote_stems & _stems(rest)) / len(quote_stems) if quote_stems else 0.0
+    position = parts[0][0] / max(len(text), 1)
+    return round(length + 2.0 * echo + (0.5 if speaker else 0.0) - 0.3 * position, 6)
+
+
+def find_quote_spans(text: str) -> list[QuoteSpan]:
+    """Every direct quotation in `text`, in article order, as offsets with speaker and score."""
+    pairs = _pairs(text)
+    if not pairs:
+        return []
+    speech: list[tuple[_Pair, str, str]] = []
+    for index, pair in enumerate(pairs):
+        limit = pairs[index + 1].start if index + 1 < len(pairs) else len(text)
+        before = _sentence_before(text, pair)
+        after = _clause_after(text, pair, limit)
+        if _is_speech(text, pair, before, after):
+            speech.append((pair, before, after))
+    if not speech:
+        return []
+    mentions = _mentions_outside(text, [pair for pair, _, _ in speech])
+
+    groups: list[tuple[list[_Pair], str | None]] = []
+    previous: _Pair | None = None
+    for pair, before, after in speech:
+        joined = previous is not None and _continues(text, previous, pair, after)
+        if joined and groups:
+            groups[-1][0].append(pair)
+        else:
+            reference = _reference_from_after(after) or _reference_from_before(before)
+            speaker = resolve(reference, mentions, pair.start) if reference else None
+            if speaker is None and reference is None and previous is not None and groups:
+                speaker = _inherited_speaker(text, previous, pair, groups[-1][1])
+            groups.append(([pair], speaker))
+        previous = pair
+
+    spans = []
+    for members, speaker in groups:
+        parts = tuple((p.inner_start, p.inner_end) for p in members)
+        spans.append(QuoteSpan(parts, speaker, _score(text, parts, speaker)))
+    return spans
+
+
+def _mentions_outside(text: str, quotes: list[_Pair]) -> list[NameMention]:
+    """Names in the narrative: a name inside a quotation is not who a later "he" refers to."""
+    mentions = find_names(text)
+    return [m for m in mentions if not any(q.start <= m.start < q.end for q in quotes)]
+
+
+def _continues(text: str, previous: _Pair, pair: _Pair, after: str) -> bool:
+    """Whether `pair` is the second part of a quotation split by its cue: “A,” he said. “B.”
+
+    The text between the parts holds exactly one cue and no other sentence, and the second
+    part has no cue of its own ("“A,” she said, adding, “B.”" and "“A,” he said. “B,” he
+    said." are two attributions).
+    """
+    if pair.paragraph_start != previous.paragraph_start:
+        return False
+    between = text[previous.end : pair.start]
+    if len(_CUE.findall(between)) != 1 or _word_count(between) > _BETWEEN_PARTS_WORDS:
+        return False
+    if len(_SENTENCE_END.findall(between)) > 1:
+        return False
+    return _CUE.search(after) is None
+
+
+def _inherited_speaker(text: str, previous: _Pair, pair: _Pair, previous_speaker: str | None) -> str | None:
+    """A quote without a cue that directly follows another quote continues its speaker."""
+    gap = text[previous.end : pair.start]
+    if _word_count(gap) <= _CUE_CLAUSE_WORDS and gap.count("\n") <= 1:
+        return previous_speaker
+    return None
+
+
+def find_quotes(text: str) -> list[Quote]:
+    """Every direct quotation in `text`, best first; parts of a split quotation stay together."""
+    spans = find_quote_spans(text)
+    ranked = sorted(range(len(spans)), key=lambda i: (-spans[i].score, i))
+    return [
+        Quote(text=text[start:end], speaker=spans[i].speaker) for i in ranked for start, end in spans[i].parts
+    ]
