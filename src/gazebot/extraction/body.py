@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 import trafilatura
@@ -41,9 +42,23 @@ _FURNITURE_LINE = re.compile(
       | (?:copyright|©)\s.{0,120}
       | advertisement|advertising|anzeige|реклама
       | (?:this\s+)?(?:story|article)\s+continues\s+below.{0,40}
+      | \(?(?:additional\s+)?(?:reporting|writing)\s+by\b.{0,300}\b(?:editing|edited)\s+by\b.{0,200}
+      | \((?:additional\s+)?reporting\s+by\b[^)]{0,300}\)\.?
+      | have\s+a\s+(?:news\s+)?tip\?.{0,300}
+      | tell\s+us\s+what\s+you\s+think.{0,40}
+      | (?:\w+\s+){0,3}newsletter
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
+
+# Calls to action inside an otherwise ordinary line; only short lines are judged by them, so an
+# article that happens to discuss newsletters keeps its paragraphs.
+_PROMOTION = re.compile(
+    r"\b(?:sign\s+up|subscribe)\b[^.!?]{0,120}\b(?:newsletters?|inbox)\b|\bclick\s+here\b"
+    r"|\[/[a-z_]+\]|\[[a-z_]+\s+[a-z_]+\s*=",  # WordPress shortcodes left unrendered
+    re.IGNORECASE,
+)
+_PROMOTION_MAX_WORDS = 40
 
 # Phrases that open the comment thread: everything from here on belongs to readers, not the piece.
 _COMMENTS_START = re.compile(
@@ -56,6 +71,10 @@ _COMMENTS_CUT_FROM = 0.5
 # A candidate shorter than this share of the fuller one has probably lost part of the article.
 _PRECISION_KEEPS_AT_LEAST = 0.6
 _MIN_ARTICLE_WORDS = 15
+# How far up from the main container to look for its sibling chunks, and what a chunk must hold.
+_CHUNK_ANCESTOR_LEVELS = 4
+_MIN_CHUNK_WORDS = 30
+_MAX_CHUNK_LINK_SHARE = 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +103,10 @@ def extract_body(
     linked = BodyCandidate("json-ld", tuple(json_ld_body.splitlines()))
     if linked.word_count > max(chosen.word_count * 2, _MIN_ARTICLE_WORDS):
         chosen = linked
-    paragraphs = clean_paragraphs(chosen.paragraphs, headlines)
+    lines = chosen.paragraphs
+    if chosen.method != "json-ld":
+        lines = recover_split_chunks(root, lines)
+    paragraphs = clean_paragraphs(lines, headlines)
     if sum(len(_WORD.findall(paragraph)) for paragraph in paragraphs) < _MIN_ARTICLE_WORDS // 3:
         return ()
     return paragraphs
@@ -104,6 +126,103 @@ def _trafilatura_candidate(root: HtmlElement, url: str, *, favor_precision: bool
     return BodyCandidate(method, tuple(text.splitlines()))
 
 
+def recover_split_chunks(root: HtmlElement, lines: tuple[str, ...]) -> tuple[str, ...]:
+    """The lines plus paragraphs from sibling containers built like the one they came from.
+
+    Some sites cut an article into several identical containers (between ads or a paywall
+    marker); trafilatura keeps the best-scoring one. When most extracted paragraphs share a parent
+    with a class, the other elements with that tag and class nearby hold the rest of the story.
+    """
+    elements_by_key: dict[str, list[HtmlElement]] = {}
+    for paragraph in root.iter("p"):
+        elements_by_key.setdefault(_key(paragraph.text_content()), []).append(paragraph)
+    matched: list[HtmlElement | None] = []
+    for line in lines:
+        found = elements_by_key.get(_key(line))
+        matched.append(found[0] if found and len(found) == 1 else None)
+    parents = Counter(element.getparent() for element in matched if element is not None)
+    if not parents:
+        return lines
+    container, shared = parents.most_common(1)[0]
+    if container is None or shared < 2 or not (container.get("class") or "").strip():
+        return lines
+    chunks = _sibling_chunks(container)
+    if not chunks:
+        return lines
+    already = {element for element in matched if element is not None}
+    extra = [
+        paragraph
+        for chunk in chunks
+        for paragraph in chunk.iterchildren("p")
+        if paragraph not in already and _WORD.search(paragraph.text_content())
+    ]
+    if not extra:
+        return lines
+    order = {element: index for index, element in enumerate(root.iter())}
+    positioned: list[tuple[int, str]] = []
+    position = -1
+    for line, element in zip(lines, matched, strict=True):
+        if element is not None:
+            position = order[element]
+        positioned.append((position, line))
+    positioned.extend((order[paragraph], squash_spaces(paragraph.text_content())) for paragraph in extra)
+    positioned.sort(key=lambda item: item[0])
+    return tuple(line for _, line in positioned)
+
+
+def _sibling_chunks(container: HtmlElement) -> list[HtmlElement]:
+    """Repeats of the container's structure under a close ancestor that read like article text.
+
+    A repeat sits at the same depth below the shared ancestor, and every element on its way up
+    has the same tag and class as the container's own ancestors: the page built it from the same
+    template, not merely from the same rich-text class.
+    """
+    chain = [container]
+    for _ in range(_CHUNK_ANCESTOR_LEVELS):
+        parent = chain[-1].getparent()
+        if parent is None:
+            break
+        chain.append(parent)
+    signatures = [_signature(element) for element in chain]
+    for depth in range(1, len(chain)):
+        ancestor = chain[depth]
+        chunks = [
+            candidate
+            for candidate in ancestor.iter(container.tag)
+            if candidate is not container
+            and _same_template_path(candidate, ancestor, signatures[:depth])
+            and _reads_like_article_text(candidate)
+        ]
+        if chunks:
+            return chunks
+    return []
+
+
+def _signature(element: HtmlElement) -> tuple[str, str]:
+    return (str(element.tag), " ".join((element.get("class") or "").split()))
+
+
+def _same_template_path(
+    candidate: HtmlElement, ancestor: HtmlElement, signatures: list[tuple[str, str]]
+) -> bool:
+    """Whether the candidate and its ancestors below ``ancestor`` match the container's chain."""
+    element: HtmlElement | None = candidate
+    for signature in signatures:
+        if element is None or element is ancestor or _signature(element) != signature:
+            return False
+        element = element.getparent()
+    return element is ancestor
+
+
+def _reads_like_article_text(chunk: HtmlElement) -> bool:
+    paragraphs = list(chunk.iterchildren("p"))
+    words = sum(len(_WORD.findall(paragraph.text_content())) for paragraph in paragraphs)
+    link_words = sum(
+        len(_WORD.findall(link.text_content())) for paragraph in paragraphs for link in paragraph.iter("a")
+    )
+    return words >= _MIN_CHUNK_WORDS and link_words <= words * _MAX_CHUNK_LINK_SHARE
+
+
 def clean_paragraphs(lines: tuple[str, ...], headlines: tuple[str, ...] = ()) -> tuple[str, ...]:
     """Paragraphs without furniture lines, the repeated headline, duplicates or the comment thread."""
     squashed = [_LIST_BULLET.sub("", squash_spaces(line)) for line in lines]
@@ -117,6 +236,8 @@ def clean_paragraphs(lines: tuple[str, ...], headlines: tuple[str, ...] = ()) ->
         if index < 3 and key in headline_keys:
             continue
         if _FURNITURE_LINE.match(line):
+            continue
+        if _PROMOTION.search(line) and len(_WORD.findall(line)) <= _PROMOTION_MAX_WORDS:
             continue
         # Repeated paragraphs are pull quotes and sticky captions; long ones only, since short
         # lines such as "___" or "Also at Walmart" legitimately repeat.
