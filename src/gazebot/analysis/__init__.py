@@ -2,23 +2,49 @@
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 
 from gazebot.analysis.card import Card, Figure, Quote
+from gazebot.analysis.quotes import find_quotes
+from gazebot.analysis.source import detect_language, find_outlet, find_via, reading_minutes
+from gazebot.analysis.summary import summarize
+from gazebot.analysis.text import prepare
+from gazebot.analysis.topics import find_topics, topic_key, topic_keys_for_query
 
-__all__ = ["Card", "Figure", "Quote", "analyze"]
+__all__ = ["Card", "Figure", "Quote", "analyze", "topic_key", "topic_keys_for_query"]
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“«A-ZА-ЯІЇЄҐ])")
+
+def _no_figures(text: str, language: str = "en") -> list[Figure]:
+    return []
+
+
+_find_figures: Callable[[str, str], list[Figure]]
+try:  # figures.py lands separately; until then cards carry no figures.
+    from gazebot.analysis.figures import find_figures as _find_figures
+except ImportError:  # pragma: no cover - only before figures.py is in the tree
+    _find_figures = _no_figures
 
 
 def analyze(text: str, title: str = "", url: str = "") -> Card:
-    """Return the card for one article (placeholder lead summary until the analysis lands)."""
-    paragraphs = [p.strip() for p in text.split("\n") if p.strip()]
-    sentences = [s for p in paragraphs for s in _SENTENCE_END.split(p) if s]
-    words = len(text.split())
+    """The card for one article: summary, quotes, figures, topics and source line.
+
+    Site furniture ("Read also …", "As X reported earlier, …", credits, a "reports, citing
+    Reuters" line) is set aside first: it names the outlet and agency but is never summary,
+    quote, figure or topic material."""
+    prepared = prepare(text, title)
+    furniture = [sentence.text for sentence in prepared.furniture]
+    story = [sentence.text for sentence in prepared.sentences]
+    language = detect_language(prepared.clean or text)
+    outlet = find_outlet(furniture, url)
     return Card(
         title=title,
         url=url,
-        summary=tuple(sentences[:3]),
-        reading_minutes=max(1, round(words / 230)),
+        source=outlet,
+        via=find_via(furniture, story, outlet),
+        language=language,
+        summary=summarize(prepared.sentences, title),
+        quotes=tuple(find_quotes(prepared.clean)),
+        figures=tuple(_find_figures(prepared.clean, language)),
+        topics=find_topics(prepared.sentences, title),
+        reading_minutes=reading_minutes(prepared.clean or text, language),
     )
