@@ -8,10 +8,20 @@ from typing import Self
 
 from gazebot.store.articles import ArticleStore
 from gazebot.store.database import Database
+from gazebot.store.digests import DigestStore
 from gazebot.store.feeds import FeedStore
+from gazebot.store.outbox import OutboxStore
 from gazebot.store.subscribers import SubscriberStore
 
-__all__ = ["ArticleStore", "Database", "FeedStore", "Store", "SubscriberStore"]
+__all__ = [
+    "ArticleStore",
+    "Database",
+    "DigestStore",
+    "FeedStore",
+    "OutboxStore",
+    "Store",
+    "SubscriberStore",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +32,8 @@ class Store:
     articles: ArticleStore
     feeds: FeedStore
     subscribers: SubscriberStore
+    outbox: OutboxStore
+    digests: DigestStore
 
     @classmethod
     async def open(cls, path: Path | str) -> Self:
@@ -31,6 +43,8 @@ class Store:
             articles=ArticleStore(db),
             feeds=FeedStore(db),
             subscribers=SubscriberStore(db),
+            outbox=OutboxStore(db),
+            digests=DigestStore(db),
         )
 
     async def close(self) -> None:
