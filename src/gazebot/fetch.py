@@ -52,6 +52,7 @@ class Expect(Enum):
 
     FEED = "feed"
     PAGE = "page"
+    FEED_OR_PAGE = "feed or page"
 
 
 # Feeds are served under many types (text/xml, application/rss+xml, text/plain, JSON Feed, even
@@ -234,7 +235,11 @@ def _content_type(response: httpx.Response) -> tuple[str | None, str | None]:
 def _acceptable(mime: str | None, expect: Expect) -> bool:
     if mime is None:
         return True
-    hints = _FEED_TYPE_HINTS if expect is Expect.FEED else _PAGE_TYPE_HINTS
+    hints = {
+        Expect.FEED: _FEED_TYPE_HINTS,
+        Expect.PAGE: _PAGE_TYPE_HINTS,
+        Expect.FEED_OR_PAGE: _FEED_TYPE_HINTS + _PAGE_TYPE_HINTS,
+    }[expect]
     return any(hint in mime for hint in hints)
 
 
@@ -307,7 +312,7 @@ class Fetcher:
         accept = (
             "application/rss+xml, application/atom+xml, application/feed+json, "
             "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
-            if expect is Expect.FEED
+            if expect is not Expect.PAGE
             else "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
         )
         try:
