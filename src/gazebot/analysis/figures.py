@@ -1,0 +1,913 @@
+"""Key figures: numbers with their modifier and what they count, found in English or Ukrainian text.
+
+A figure is a verbatim span ("over 1,000 Russian soldiers have been killed", "$1.13bn", "76%",
+"1,5 млн грн", "hundreds of troops") with its numeric value. Conventions for the value:
+
+- money and scale words are expanded ("$1.13bn" -> 1.13e9, "1,5 млн грн" -> 1.5e6);
+- a percentage is the number before the sign ("76%" -> 76.0); a fraction word is its ratio
+  ("two-thirds" -> 0.667, "one in five" -> 0.2);
+- a vague plural is the least it can mean ("dozens of" -> 12, "hundreds of" -> 100,
+  "tens of thousands" -> 10,000);
+- a range ("$3bn to $5bn", "5-7%", "between 62 and 68") is one figure valued at its first end,
+  which takes the scale of the second when it has none of its own ("1 to 2 thousand" -> 1000);
+- "minus" and a leading minus sign make the value negative.
+
+Not figures: ordinals (13th Brigade), years and dates (2022, September 2024, 12 March), times
+(10:30, 5am), phone numbers, numbers inside names (Code 9.2, Boeing 737, COVID-19, Windows 11),
+section/article/model numbers, decades (the 1990s), and "several"/"a few" (no number to give).
+Figures are ranked: casualty counts, money, percentages and numbers that count a noun phrase
+first, bare numbers and a lone "one" last; earlier mentions break ties.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from gazebot.analysis.card import Figure
+from gazebot.analysis.numbers import (
+    APOSTROPHES,
+    EN_FRACTIONS,
+    EN_UNITS,
+    EN_VAGUE,
+    SCALE_ABBREVIATIONS,
+    UK_SCALES,
+    UK_VAGUE,
+    UK_WORDS,
+    parse_english_words,
+    parse_numeral,
+    parse_ukrainian_words,
+)
+
+__all__ = ["find_figures"]
+
+
+def _alternation(words: Iterable[str]) -> str:
+    """A regex alternation built as a trie, so a scan fails fast at each letter (speed budget)."""
+    tree: dict[str, dict[str, object]] = {}
+    for word in words:
+        node = tree
+        for letter in APOSTROPHES.sub("'", word):
+            node = node.setdefault(letter, {})  # type: ignore[assignment]
+        node[""] = {}
+    return _trie_pattern(tree)
+
+
+def _trie_pattern(node: dict[str, dict[str, object]]) -> str:
+    branches = []
+    for letter, child in sorted(node.items()):
+        if letter:
+            escaped = "['’ʼ]" if letter == "'" else re.escape(letter)
+            branches.append(escaped + _trie_pattern(child))  # type: ignore[arg-type]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if "" in node:
+        return "(?:" + body + ")?"
+    return body
+
+
+_EN_WORD = (
+    r"(?:" + _alternation([*EN_UNITS, "hundred", "thousand", "million", "billion", "trillion"])
+    + r")\b"
+)
+# Scanned over lower-cased text: case-insensitive matching would double the scan time.
+_EN_ATOM = re.compile(
+    r"(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![.,]\d)|\.\d+)"
+    r"|\b(?=[zotfsenhmbdaq])(?:"
+    r"(?P<frac>(?:a|one|two|three|four|five|six|seven|eight|nine)[\s-]"
+    r"(?:halves|half|thirds?|quarters?|fifths?|tenths?)\b(?!-))"
+    r"|(?P<half>half(?=\s+(?:of|the|a|an)\b))"
+    r"|(?P<vague>(?:(?:tens|hundreds|dozens)\s+of\s+)?"
+    r"(?:dozens|scores|hundreds|thousands|millions|billions|trillions|tens)(?=\s+of\b))"
+    r"|(?P<words>(?:an?\s+(?=(?:hundred|thousand|million|billion|trillion|dozen)\b))?"
+    + _EN_WORD + r"(?:(?:\s+and\s+|[\s-]+)" + _EN_WORD + r")*))"
+)
+_UK_ATOM = re.compile(
+    r"(?P<vague>(?<![\w'’ʼ])(?:(?:десятки|сотні)\s+)?(?:" + _alternation(UK_VAGUE)
+    + r")(?![\w'’ʼ])(?=\s+[а-яіїєґ]))"
+    r"|(?P<words>(?<![\w'’ʼ])(?:" + _alternation(UK_WORDS) + r")(?![\w'’ʼ])"
+    r"(?:\s+(?:" + _alternation([*UK_WORDS, *UK_SCALES]) + r")(?![\w'’ʼ]))*)"
+    r"|(?P<num>(?:\d{1,3}(?:[\u00a0\u202f ]\d{3})+(?!\d)|\d+)(?:,\s?\d+|\.\d+)?(?![.,]\d))",
+)
+
+_CURRENCY_BEFORE = re.compile(
+    r"(?:(?:US|U\.S\.|A|AU|C|CA|HK|NZ|S|R|NT)?\s?\$(?:US|A|NZ|C)?|[€£¥₴₽₹]"
+    r"|(?<![A-Za-z])(?:USD|EUR|GBP|JPY|CHF|CNY|RMB|INR|UAH|RUB|AUD|CAD|NZD|HKD|RM|Rs\.?|PS|Y=))"
+    r"\s?[-−]?$"
+)
+_SIGN_BEFORE = re.compile(r"(?:\bminus[\s-]|\bnegative\s|(?:^|(?<=[\s(\[$]))[-−])$", re.IGNORECASE)
+_EN_MODIFIER_BEFORE = re.compile(
+    r"(?:\b(?:(?:well|just|slightly|far|much|a\s+little)\s+)?"
+    r"(?:(?:more|less|fewer|greater|higher|lower)\s+than|over|under|up\s+to|about|around|"
+    r"approximately|roughly|nearly|almost|some|at\s+least|at\s+most|as\s+(?:many|much|few|"
+    r"little)\s+as|just|only|close\s+to|upwards\s+of|in\s+excess\s+of|below|above|exactly|"
+    r"(?:an\s+)?estimated|a\s+total\s+of|a\s+record|as\s+high\s+as|as\s+low\s+as|"
+    r"between|from|by|to|nearly|barely|almost|precisely|circa|c\.)|~|≈|\+)\s*$",
+    re.IGNORECASE,
+)
+_UK_MODIFIER_BEFORE = re.compile(
+    r"(?:(?<![\w'’ʼ])(?:понад|більше\s+ніж|більш\s+ніж|більше|менше\s+ніж|менш\s+ніж|менше|"
+    r"майже|близько|приблизно|до|щонайменше|щонайбільше|не\s+менше|не\s+більше|"
+    r"орієнтовно|всього|усього|лише|тільки|від|майже|понад|понад\s+як|на|із|з)|~|≈|\+)\s*$",
+    re.IGNORECASE,
+)
+_MODIFIERS_THAT_ARE_PREPOSITIONS = frozenset({"between", "from", "by", "to", "на", "із", "з"})
+
+_EN_SUFFIX = re.compile(r"[A-Za-zμΩ″′°]+(?:/[A-Za-z]+)?\d?")
+_UK_SUFFIX = re.compile(r"[A-Za-zА-Яа-яІіЇїЄєҐґμ°]+\.?")
+_ORDINAL_SUFFIX = re.compile(r"(?:st|nd|rd|th|s|am|pm|AM|PM|′s|’s|'s|-ї|-й|-го|-те)$")
+_ORDINAL_AFTER = re.compile(r"(?:[′’']s\b|-?(?:st|nd|rd|th)\b|-(?:го|й|ї|те|му|ма|х)\b)")
+
+_EN_SCALE_AFTER = re.compile(
+    r"(?:\s?-?(?:hundred|thousand|million|billion|trillion|mn|bn|tn)\b)+", re.IGNORECASE
+)
+_EN_MONEY_SCALE_AFTER = re.compile(r"\s?(?:m|k|b|M|K|B)\b(?![-'’]\w)")
+_UK_SCALE_AFTER = re.compile(
+    r"\s?(?:тис|млн|млрд|трлн)(?![\w'’ʼ])(?:\s?\.)?"
+    r"|\s(?:тисяч\w*|мільйон\w*|мільярд\w*|трильйон\w*)",
+    re.IGNORECASE,
+)
+_EN_PERCENT_AFTER = re.compile(
+    r"\s?(?:%|per\s?cent\b|percent\b|pc\b|percentage\s+points?\b|basis\s+points?\b|bps\b)"
+    r"(?:-\w+)?",
+    re.IGNORECASE,
+)
+_UK_PERCENT_AFTER = re.compile(
+    r"\s?(?:%|відсот\w*|процент\w*|в\.\s?п\.|п\.\s?п\.)", re.IGNORECASE
+)
+_EN_MONEY_AFTER = re.compile(
+    r"\s(?:(?:US|Australian|Canadian|Hong\s+Kong|New\s+Zealand|Singapore)\s)?"
+    r"(?:dollars?|euros?|pounds?|yen|shekels?|crowns?|rupees?|yuan|francs?|hryvnias?|roubles?|"
+    r"rubles?|cents?|pence|won|pesos?|lira|rand|ringgit|sen)\b"
+    r"|\s?(?:USD|EUR|GBP|JPY|CHF|UAH|US|€|£)\b",
+)
+_UK_MONEY_AFTER = re.compile(
+    r"\s?(?:грн(?![\w'’ʼ])(?:\s?\.)?|гривн\w*|гривен\w*|гривень|доларів(?:\s+США)?|долар\w*|"
+    r"євро(?![\w'’ʼ])|рубл\w*|копій\w*|коп(?![\w'’ʼ])\.?|фунт\w*|€|\$|USD|EUR|UAH)",
+    re.IGNORECASE,
+)
+_EN_RANGE_JOIN = re.compile(r"\s*(?:-|–|—|to-?|and)\s*(?=[$€£¥\d.a-zA-Z])", re.IGNORECASE)
+_UK_RANGE_JOIN = re.compile(r"\s*(?:-|–|—|до)\s*(?=[$€\d])", re.IGNORECASE)
+_EN_TIME_AFTER = re.compile(
+    r"(?::\d|\s?(?:a\.m\.|p\.m\.|am\b|pm\b|AM\b|PM\b|GMT\b|UTC\b|EDT\b|EST\b|BST\b|CET\b|"
+    r"PDT\b|PST\b|ET\b|PT\b|hrs\b))"
+)
+_UK_TIME_AFTER = re.compile(r":\d|\s?(?:год\.?|годині|ранку|вечора)(?=\s|$|[.,])")
+_TIME_BEFORE = re.compile(r"\d[:]$")
+_PHONE = re.compile(
+    r"(?:\+\d{1,3}[\s.-]?)?\(\d{2,5}\)[\s.-]?\d{2,4}[\s.-]?\d{2,4}(?:[\s.-]?\d{2,4})?"
+    r"|\+\d{1,3}(?:[\s.-]?\d{2,4}){3,4}"
+    r"|\b\d{3}-\d{3}-\d{4}\b"
+)
+
+_EN_MONTHS = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)"
+)
+_EN_MONTH_BEFORE = re.compile(r"\b" + _EN_MONTHS + r"\.?,?\s+$")
+_EN_MONTH_AFTER = re.compile(r"(?:\s+of)?\s+" + _EN_MONTHS + r"\b")
+_UK_MONTHS = (
+    r"(?:січ|лют|берез|квіт|трав|черв|лип|серп|верес|жовт|листопад|груд)[а-яіїєґ]*"
+)
+_UK_MONTH_BEFORE = re.compile(r"(?<![\w])" + _UK_MONTHS + r"\s+$", re.IGNORECASE)
+_UK_MONTH_AFTER = re.compile(r"\s+" + _UK_MONTHS + r"(?![\w])", re.IGNORECASE)
+_EN_YEAR_BEFORE = re.compile(
+    r"(?:\b(?:in|since|of|by|from|until|till|through|before|after|during|year|mid|early|late|"
+    r"circa|spring|summer|autumn|fall|winter|fiscal|FY|between|and|to|the|season|"
+    r"end\s+of|start\s+of)|[-–(])\s*$",
+    re.IGNORECASE,
+)
+_UK_YEAR_AFTER = re.compile(r"\s?(?:р\.|рр\.|року|рік|роки|років|роках|році)(?![\w])")
+_UK_YEAR_BEFORE = re.compile(r"(?:(?<![\w])(?:у|в|з|із|до|від|по|після|між|і|та)|[-–(])\s*$")
+_EN_LABEL_BEFORE = re.compile(
+    r"\b(?:article|section|clause|paragraph|part|chapter|item|no|nos|number|resolution|decree|"
+    r"law|rule|row|page|pages|line|version|route|highway|flight|room|seat|platform|gate|"
+    r"level|phase|stage|round|category|unit|group|channel|game|model|grade|class|type|"
+    r"size|series|episode|season|vol|volume|act|bill|code|district|zone|block|lot|block|"
+    r"building|apartment|suite|floor|track|stand|week|day|number|figure|table|step|"
+    r"region|ward|tier|division|league|ranked|rank|top|no\.)\.?\s+$|[#№]\s*$",
+    re.IGNORECASE,
+)
+_UK_LABEL_BEFORE = re.compile(
+    r"(?:(?<![\w])(?:стаття|статті|статтею|статтю|ст\.|пункт|пункту|п\.|частина|частини|ч\.|"
+    r"розділ|розділу|додаток|додатку|номер|номером|№|постанова|постанови|указ|закон|"
+    r"закону|рішення|кабінет|палата|квартира|кв\.|будинок|буд\.|корпус|вул\.|офіс|"
+    r"маршрут|рейс|км)\s*$|[#№]\s*$)",
+    re.IGNORECASE,
+)
+_WORD_AFTER = re.compile(r"(?:\s+of)?\s+([A-Za-z][A-Za-z'’-]*)")
+_EN_NOUN_RUN = re.compile(r"[ \t]+(?:of[ \t]+)?([A-Za-z][A-Za-z'’]*(?:-[A-Za-z]+)*)")
+_UK_NOUN_RUN = re.compile(r"[ \t]+([A-Za-zА-Яа-яІіЇїЄєҐґ'’ʼ]+(?:-[А-Яа-яІіЇїЄєҐґ]+)*\.?)")
+_EN_CASUALTY_AFTER = re.compile(
+    r"(?:[ \t]+(?:have|has|had|were|was|are|is)(?:[ \t]+(?:been|now|reportedly|also))*)?"
+    r"[ \t]+(?:killed|wounded|injured|dead|died|missing|captured|taken[ \t]+(?:prisoner|captive|"
+    r"hostage)|detained|arrested|displaced|evacuated|hospitali[sz]ed|rescued|hurt|executed|"
+    r"deported|abducted|kidnapped|held[ \t]+hostage|freed|released|liberated|destroyed|"
+    r"shot[ \t]+down|intercepted|downed|damaged|killed[ \t]+or[ \t]+wounded)\b",
+    re.IGNORECASE,
+)
+_UK_CASUALTY_AFTER = re.compile(
+    r"[ \t]+(?:було[ \t]+|були[ \t]+)?(?:загинул\w*|загинуло|вбит\w*|убит\w*|поранен\w*|"
+    r"зникл\w*|поло(?:нен|не)\w*|евакуйован\w*|затриман\w*|знищен\w*|збит\w*|звільнен\w*|"
+    r"постраждал\w*|ліквідован\w*)(?![\w])",
+    re.IGNORECASE,
+)
+_EN_CASUALTY_NOUNS = frozenset(
+    [
+        "soldiers", "troops", "civilians", "people", "deaths", "dead", "casualties", "victims",
+        "refugees", "prisoners", "children", "residents", "fighters", "servicemen", "personnel",
+        "persons", "lives", "bodies", "hostages", "migrants", "men", "women", "drones", "missiles",
+        "tanks", "villages", "settlements", "killed", "wounded", "injured", "jobs", "workers",
+        "employees", "homes", "households", "families", "patients", "cases"
+    ]
+)
+_UK_CASUALTY_STEMS = (
+    "людей", "люди", "осіб", "особи", "військов", "солдат", "цивільн", "загибл", "поранен",
+    "жертв", "дітей", "діти", "мешкан", "окупант", "дрон", "ракет", "танк", "біженц",
+)
+_EN_STOP = frozenset(
+    [
+        "a", "an", "the", "of", "in", "on", "at", "to", "for", "from", "by", "with", "and", "or",
+        "but", "as", "than", "that", "which", "who", "whom", "whose", "this", "these", "those",
+        "it", "its", "their", "his", "her", "our", "my", "your", "they", "them", "he", "she", "we",
+        "you", "i", "is", "are", "was", "were", "be", "been", "being", "have", "has", "had", "do",
+        "does", "did", "will", "would", "can", "could", "should", "may", "might", "must", "shall",
+        "not", "no", "so", "if", "when", "while", "since", "after", "before", "during", "into",
+        "over", "under", "about", "then", "there", "here", "also", "still", "now", "just", "only",
+        "more", "most", "less", "each", "every", "all", "some", "any", "said", "says", "say",
+        "told", "according", "against", "per", "until", "up", "down", "out", "off", "via", "amid",
+        "among", "across", "between", "within", "without", "toward", "towards", "upon", "what",
+        "where", "why", "how", "yet", "ago", "earlier", "later", "last", "next", "this", "year's",
+        "s", "t", "up", "than", "such", "other", "another", "both", "either", "neither", "same",
+        "own", "too", "very", "again", "further", "once", "even", "ever", "much", "many", "few",
+        "several", "alone", "already", "always", "never", "often", "sometimes", "around", "nearly",
+        "almost", "roughly", "approximately", "including", "include", "includes", "included",
+        "whereas", "although", "though", "because", "reportedly", "remaining", "left"
+    ]
+)
+_UK_STOP = frozenset(
+    [
+        "і", "й", "та", "а", "але", "в", "у", "на", "з", "із", "зі", "що", "від", "до", "за", "по",
+        "про", "при", "для", "як", "це", "цей", "ця", "ці", "той", "ті", "його", "її", "їх", "він",
+        "вона", "воно", "вони", "ми", "ви", "я", "не", "ні", "же", "ж", "б", "би", "бо", "чи",
+        "також", "було", "був", "була", "були", "є", "буде", "будуть", "має", "мають", "який",
+        "яка", "яке", "які", "ще", "вже", "тоді", "лише", "тільки", "понад", "більше", "менше",
+        "майже", "близько", "приблизно", "після", "перед", "між", "через", "під", "над", "біля",
+        "коло", "або", "де", "коли", "щоб", "якщо", "тому", "тобто", "ним", "ними", "нього", "неї",
+        "року", "році", "р.", "рр.", "сума", "суми"
+    ]
+)
+_OUT_OF = re.compile(r"\s+(?:out\s+of|in)\s+(" + _EN_WORD + r"|\d+)\b")
+_CAPITALISED = re.compile(r"[A-ZА-ЯІЇЄҐ]")
+_PREVIOUS_WORD = re.compile(r"([\w&'’.-]+)[ \t]$")
+_ONE_DETERMINERS = frozenset(
+    [
+        "no", "the", "this", "that", "each", "every", "any", "which", "same", "another", "someone",
+        "anyone", "everyone", "such", "only"
+    ]
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    start: int
+    end: int
+    value: float
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Number:
+    """One number read at a position: its value, where it ends, and what was attached."""
+
+    value: float
+    end: int
+    scaled: bool
+    money: bool
+    percent: bool
+    unit: bool
+    is_plain_integer: bool
+
+
+def find_figures(text: str, language: str = "en") -> list[Figure]:
+    """Every figure in `text`, ranked best first (see the module docstring for what counts)."""
+    ukrainian = language.lower().startswith("uk")
+    atom_pattern = _UK_ATOM if ukrainian else _EN_ATOM
+    folded = text.lower()
+    if len(folded) != len(text):
+        folded = "".join(letter.lower() if len(letter.lower()) == 1 else letter
+                         for letter in text)
+    excluded = [match.span() for match in _PHONE.finditer(text)] if "+" in text or "(" in text \
+        or "-" in text else []
+    found: list[_Found] = []
+    consumed = 0
+    for atom in atom_pattern.finditer(folded):
+        if atom.start() < consumed:
+            continue
+        if any(start <= atom.start() < end for start, end in excluded):
+            continue
+        figure = _read_uk(text, atom) if ukrainian else _read_en(text, atom)
+        if figure is not None:
+            found.append(figure)
+            consumed = figure.end
+    return _ranked(text, found)
+
+
+def _ranked(text: str, found: list[_Found]) -> list[Figure]:
+    seen_values: set[float] = set()
+    adjusted: list[tuple[float, int, _Found]] = []
+    for item in found:
+        score = item.score - (1.5 if item.value in seen_values else 0.0)
+        seen_values.add(item.value)
+        adjusted.append((-score, item.start, item))
+    adjusted.sort(key=lambda entry: (entry[0], entry[1]))
+    return [Figure(text[item.start:item.end], item.value) for _, _, item in adjusted]
+
+
+def _tail_word(text: str, position: int) -> str:
+    """The lower-cased word (or symbol run) just before `position`: a cheap gate for look-backs."""
+    window = text[max(0, position - 24):position].rstrip()
+    cut = max(window.rfind(" "), window.rfind("\n"), window.rfind("\t"))
+    return window[cut + 1:].lower()
+
+
+_EN_MODIFIER_TAILS = frozenset(
+    [
+        "than", "over", "under", "to", "about", "around", "approximately", "roughly", "nearly",
+        "almost", "some", "least", "most", "as", "just", "only", "of", "excess", "below", "above",
+        "exactly", "estimated", "record", "high", "low", "between", "from", "by", "barely",
+        "precisely", "circa", "c.", "upwards"
+    ]
+)
+_EN_YEAR_TAILS = frozenset(
+    [
+        "in", "since", "of", "by", "from", "until", "till", "through", "before", "after", "during",
+        "year", "mid", "early", "late", "circa", "spring", "summer", "autumn", "fall", "winter",
+        "fiscal", "fy", "between", "and", "to", "the", "season"
+    ]
+)
+_EN_MONTH_TAILS = frozenset(
+    [
+        "january", "february", "march", "april", "may", "june", "july", "august", "september",
+        "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sept",
+        "sep", "oct", "nov", "dec"
+    ]
+)
+_EN_LABEL_TAILS = frozenset(
+    [
+        "article", "section", "clause", "paragraph", "part", "chapter", "item", "no", "nos",
+        "number", "resolution", "decree", "law", "rule", "row", "page", "pages", "line", "version",
+        "route", "highway", "flight", "room", "seat", "platform", "gate", "level", "phase", "stage",
+        "round", "category", "unit", "group", "channel", "game", "model", "grade", "class", "type",
+        "size", "series", "episode", "season", "vol", "volume", "act", "bill", "code", "district",
+        "zone", "block", "lot", "building", "apartment", "suite", "floor", "track", "stand", "week",
+        "day", "figure", "table", "step", "region", "ward", "tier", "division", "league", "ranked",
+        "rank", "top", "no.", "art.", "sec.", "vol.", "#"
+    ]
+)
+_UK_MODIFIER_TAILS = frozenset(
+    [
+        "понад", "ніж", "більше", "менше", "майже", "близько", "приблизно", "до", "щонайменше",
+        "щонайбільше", "орієнтовно", "всього", "усього", "лише", "тільки", "від", "як", "на", "із",
+        "з"
+    ]
+)
+
+
+def _gate(tail: str, words: frozenset[str], symbols: str = "") -> bool:
+    return tail.rstrip(".,") in words or tail in words or (bool(tail) and tail[-1] in symbols)
+
+
+def _previous_word(text: str, position: int) -> str:
+    match = _PREVIOUS_WORD.search(text, max(0, position - 40), position)
+    return match.group(1) if match else ""
+
+
+def _numeral_left_context(
+    text: str, start: int, *, ukrainian: bool
+) -> tuple[int, bool, bool] | None:
+    """Where the figure's currency/sign begins, whether it is money, whether negative; None to skip."""
+    before = text[max(0, start - 12):start]
+    money = False
+    negative = False
+    begin = start
+    last = before.rstrip(" -−")[-1:]
+    currency = _CURRENCY_BEFORE.search(before) if last and (
+        last in "$€£¥₴₽₹=.s" or last.isupper()) else None
+    if currency is not None and currency.group(0).strip():
+        money = True
+        negative = currency.group(0).rstrip().endswith(("-", "−"))
+        begin = start - len(currency.group(0))
+        before = text[max(0, begin - 12):begin]
+    sign = _SIGN_BEFORE.search(before) if before.endswith(("-", "−", "minus ", "negative ")) \
+        else None
+    if sign is not None:
+        negative = True
+        begin -= len(sign.group(0))
+        before = text[max(0, begin - 12):begin]
+    if begin == start or not money:
+        previous = text[begin - 1] if begin > 0 else " "
+        if previous.isalnum() or previous in "_/\\.,":
+            if previous in ".," and (begin < 2 or not text[begin - 2].isdigit()):
+                return begin, money, negative
+            return None
+        if previous == "-" and begin > 1 and text[begin - 2].isalpha():
+            lead = re.search(r"(?:sub|minus|over|under|mid|up|top|around)-$", text[:begin],
+                             re.IGNORECASE)
+            if lead is None:
+                return None
+            if lead.group(0).lower().startswith("minus"):
+                negative = True
+        if previous in "'’" and not ukrainian:
+            return None
+    return begin, money, negative
+
+
+def _read_numeral(text: str, atom: re.Match[str], *, ukrainian: bool) -> _Number | None:
+    raw = atom.group("num")
+    value = parse_numeral(raw, decimal_comma=ukrainian)
+    if value is None:
+        return None
+    end = atom.end()
+    scaled = money = percent = unit = False
+    suffix = (_UK_SUFFIX if ukrainian else _EN_SUFFIX).match(text, end)
+    if suffix is not None:
+        letters = suffix.group(0).rstrip(".")
+        if _ORDINAL_SUFFIX.fullmatch(letters) or letters.lower() in ("am", "pm"):
+            return None
+        scale = (UK_SCALES if ukrainian else SCALE_ABBREVIATIONS).get(letters.lower())
+        if scale is not None and (ukrainian or letters not in ("m", "b", "k")):
+            value *= scale
+            scaled = True
+            end = suffix.end() if ukrainian else end + len(letters)
+        elif letters.lower() == "pc":
+            percent = True
+            end += len(letters)
+        elif letters.lower() in ("m", "k", "b") and not ukrainian:
+            # "37m" is metres and "5k" a race unless money says otherwise; the caller rescales.
+            unit = True
+            end += len(letters)
+        else:
+            unit = True
+            end = suffix.end() if ukrainian else end + len(suffix.group(0))
+    elif _ORDINAL_AFTER.match(text, end):
+        return None
+    plain_integer = raw.isdigit()
+    return _Number(value, end, scaled, money, percent, unit, plain_integer)
+
+
+def _read_en(text: str, atom: re.Match[str]) -> _Found | None:
+    start = atom.start()
+    kind = atom.lastgroup
+    money = negative = False
+    begin = start
+    if kind == "num":
+        context = _numeral_left_context(text, start, ukrainian=False)
+        if context is None:
+            return None
+        begin, money, negative = context
+        number = _read_numeral(text, atom, ukrainian=False)
+        if number is None:
+            return None
+    else:
+        number = _read_english_word_atom(text, atom)
+        if number is None:
+            return None
+        sign = _SIGN_BEFORE.search(text, max(0, start - 10), start) if text[
+            max(0, start - 10):start].endswith(("-", "−", "minus ", "negative ")) else None
+        if sign is not None:
+            negative = True
+            begin = sign.start()
+    value, end = number.value, number.end
+    scaled, percent, unit = number.scaled, number.percent, number.unit
+    if kind in ("num", "words") and not scaled:
+        scale = _EN_SCALE_AFTER.match(text, end)
+        if scale is not None:
+            for word in re.findall(r"[A-Za-z]+", scale.group(0)):
+                value *= SCALE_ABBREVIATIONS[word.lower()]
+            end, scaled = scale.end(), True
+    if money and number.unit and not scaled:
+        letters = text[atom.end():end]
+        if letters.lower() in ("m", "k", "b"):
+            value *= SCALE_ABBREVIATIONS[letters.lower()]
+            scaled, unit = True, False
+    elif money and not scaled:
+        scale_letter = _EN_MONEY_SCALE_AFTER.match(text, end)
+        if scale_letter is not None:
+            value *= SCALE_ABBREVIATIONS[scale_letter.group(0).strip().lower()]
+            end, scaled = scale_letter.end(), True
+    modifier = _EN_MODIFIER_BEFORE.search(text, max(0, begin - 30), begin) if _gate(
+        _tail_word(text, begin), _EN_MODIFIER_TAILS, "~≈+") else None
+    modifier_word = modifier.group(0).strip().lower() if modifier else ""
+    if kind == "num" and _excluded_en_numeral(
+        text, atom=atom, begin=begin, end=end, number=number, money=money, scaled=scaled,
+        modifier_word=modifier_word,
+    ):
+        return None
+    if kind == "words" and number.value == 1 and not scaled and not _one_counts(text, begin, end):
+        return None
+    # A range: the second end shares the first's kind; the first takes its scale if it has none.
+    range_end, second_scale, second_money, second_percent = _en_range(
+        text, end, money=money, modifier_word=modifier_word
+    )
+    if range_end is not None:
+        if second_scale > 1 and not scaled and value * second_scale >= 1:
+            value *= second_scale
+            scaled = True
+        money = money or second_money
+        percent = percent or second_percent
+        end = range_end
+    if not money:
+        money_after = _EN_MONEY_AFTER.match(text, end)
+        if money_after is not None:
+            money, end = True, money_after.end()
+    if not percent and not money:
+        percent_after = _EN_PERCENT_AFTER.match(text, end)
+        if percent_after is not None:
+            percent, end = True, percent_after.end()
+    if (kind == "num" and number.is_plain_integer and not (money or percent or scaled or unit)
+            and _looks_like_year_en(text, atom, begin, end, modifier_word)):
+        return None
+    if negative:
+        value = -value
+    noun_end, noun_words = _noun_phrase(text, end, english=True,
+                                        allow_of=kind in ("vague", "frac", "half"))
+    casualty = _EN_CASUALTY_AFTER.match(text, noun_end)
+    if casualty is not None:
+        noun_end = casualty.end()
+    if kind == "num" and not (money or percent or scaled or unit or modifier_word or noun_words
+                              or casualty) and _name_before(text, begin):
+        return None
+    if modifier is not None and modifier_word not in _MODIFIERS_THAT_ARE_PREPOSITIONS:
+        begin = modifier.start()
+    score = _score(money=money, percent=percent, scaled=scaled, unit=unit,
+                   counted=bool(noun_words) or casualty is not None,
+                   casualty=casualty is not None or any(
+                       word.lower() in _EN_CASUALTY_NOUNS for word in noun_words),
+                   modified=bool(modifier_word), vague=kind in ("vague", "frac", "half"),
+                   value=value)
+    if kind == "words" and abs(value) == 1:
+        score -= 2.0
+    return _Found(begin, noun_end, value, score)
+
+
+def _read_english_word_atom(text: str, atom: re.Match[str]) -> _Number | None:
+    kind = atom.lastgroup
+    raw = atom.group(0)
+    end = atom.end()
+    if kind == "frac":
+        numerator_word, denominator_word = re.split(r"[\s-]", raw.lower(), maxsplit=1)
+        numerator = 1.0 if numerator_word == "a" else EN_UNITS[numerator_word]
+        return _Number(numerator / EN_FRACTIONS[denominator_word], end, False, False, False,
+                       False, False)
+    if kind == "half":
+        return _Number(0.5, end, False, False, False, False, False)
+    if kind == "vague":
+        least = 1.0
+        for word in re.findall(r"[a-z]+", raw.lower()):
+            if word != "of":
+                least *= EN_VAGUE[word]
+        return _Number(least, end, True, False, False, False, False)
+    words = re.split(r"[\s-]+", raw)
+    value = parse_english_words(words)
+    if value is None:
+        return None
+    ratio = _OUT_OF.match(text, end)
+    if ratio is not None:
+        denominator = (float(ratio.group(1)) if ratio.group(1).isdigit()
+                       else parse_english_words([ratio.group(1)]))
+        if denominator:
+            return _Number(value / denominator, ratio.end(), False, False, False, False, False)
+    has_scale = any(word.lower() in ("hundred", "thousand", "million", "billion", "trillion")
+                    for word in words)
+    return _Number(value, end, has_scale, False, False, False, False)
+
+
+def _one_counts(text: str, begin: int, end: int) -> bool:
+    """A lone "one" is a figure only when it counts something ("one solution", "one of the")."""
+    previous = _previous_word(text, begin).lower()
+    if previous in _ONE_DETERMINERS:
+        return False
+    following = _WORD_AFTER.match(text, end)
+    if following is None:
+        return False
+    word = following.group(1).lower()
+    return text[end:following.start(1)].strip() == "of" or (
+        word not in _EN_STOP and not word.endswith(("ly", "ed")) and word not in ("another",)
+    )
+
+
+def _excluded_en_numeral(
+    text: str,
+    *,
+    atom: re.Match[str],
+    begin: int,
+    end: int,
+    number: _Number,
+    money: bool,
+    scaled: bool,
+    modifier_word: str,
+) -> bool:
+    start = atom.start()
+    if _EN_TIME_AFTER.match(text, atom.end()) or _TIME_BEFORE.search(text, max(0, start - 2),
+                                                                      start):
+        return True
+    if text.startswith("/", atom.end()) or text.startswith("^", atom.end()):
+        fraction = re.match(r"[/⁄](\d+)\s+of\b", text[atom.end():])
+        return fraction is None
+    if money or number.percent:
+        return False
+    if number.value <= 31 and number.is_plain_integer and (
+        (_gate(_tail_word(text, begin), _EN_MONTH_TAILS)
+         and _EN_MONTH_BEFORE.search(text, max(0, begin - 12), begin))
+        or _EN_MONTH_AFTER.match(text, end)
+    ):
+        return True
+    if _gate(_tail_word(text, begin), _EN_LABEL_TAILS, "#№") and _EN_LABEL_BEFORE.search(
+        text, max(0, begin - 14), begin
+    ) and not modifier_word:
+        return not scaled
+    return False
+
+
+def _looks_like_year_en(
+    text: str, atom: re.Match[str], begin: int, end: int, modifier_word: str
+) -> bool:
+    value = float(atom.group("num"))
+    if not (len(atom.group("num")) == 4 and 1000 <= value <= 2100):
+        return False
+    tail = _tail_word(text, begin)
+    if (_gate(tail, _EN_YEAR_TAILS | _EN_MONTH_TAILS, "-–(") or tail.endswith("-")) and (
+        _EN_YEAR_BEFORE.search(text, max(0, begin - 12), begin)
+        or _EN_MONTH_BEFORE.search(text, max(0, begin - 12), begin)
+    ):
+        return True
+    if modifier_word and modifier_word not in _MODIFIERS_THAT_ARE_PREPOSITIONS:
+        return False
+    following = _WORD_AFTER.match(text, end)
+    if following is None:
+        return True
+    word = following.group(1)
+    # "1000 customers" counts; "2019 Rich List", "2018 sales" (possessive years) mostly do not.
+    return not (word.islower() and word.endswith("s") and word not in _EN_STOP
+                and not text[begin - 2:begin].endswith(("s ", "’ ")))
+
+
+def _name_before(text: str, begin: int) -> bool:
+    """A number right after a capitalised word, counting nothing, is part of a name (Code 9.2)."""
+    if begin == 0 or text[begin - 1] not in " \t":
+        return False
+    previous = _previous_word(text, begin)
+    if not previous or not _CAPITALISED.search(previous):
+        return False
+    if _EN_MODIFIER_BEFORE.search(previous + " "):
+        return False
+    return previous.lower() not in ("there", "they", "these", "those", "about", "with", "and")
+
+
+def _en_range(
+    text: str, end: int, *, money: bool, modifier_word: str
+) -> tuple[int | None, float, bool, bool]:
+    join = _EN_RANGE_JOIN.match(text, end)
+    if join is None:
+        return None, 1.0, False, False
+    joiner = join.group(0).strip().lower().rstrip("-")
+    if joiner == "and" and modifier_word != "between":
+        return None, 1.0, False, False
+    if joiner == "to" and modifier_word == "by":
+        return None, 1.0, False, False
+    position = join.end()
+    currency = re.match(r"(?:US\s?|HK\s?|A|C)?\$|[€£¥]|USD|EUR|GBP", text[position:])
+    second_money = currency is not None
+    if second_money != money and joiner != "-":
+        if money and not second_money:
+            second_money = True
+        else:
+            return None, 1.0, False, False
+    if currency is not None:
+        position += currency.end()
+    atom = _EN_ATOM.match(text, position)
+    if atom is None or atom.lastgroup not in ("num", "words"):
+        return None, 1.0, False, False
+    if joiner in ("-", "–", "—") and atom.lastgroup != "num":
+        return None, 1.0, False, False
+    if atom.lastgroup == "num":
+        number = _read_numeral(text, atom, ukrainian=False)
+    else:
+        number = _read_english_word_atom(text, atom)
+    if number is None:
+        return None, 1.0, False, False
+    second_end = number.end
+    second_value = number.value
+    scale = _EN_SCALE_AFTER.match(text, second_end)
+    if scale is not None and not number.scaled:
+        for word in re.findall(r"[A-Za-z]+", scale.group(0)):
+            second_value *= SCALE_ABBREVIATIONS[word.lower()]
+        second_end = scale.end()
+    elif second_money and number.unit and text[atom.end():second_end].lower() in ("m", "k", "b"):
+        second_value *= SCALE_ABBREVIATIONS[text[atom.end():second_end].lower()]
+    elif second_money:
+        letter = _EN_MONEY_SCALE_AFTER.match(text, second_end)
+        if letter is not None:
+            second_value *= SCALE_ABBREVIATIONS[letter.group(0).strip().lower()]
+            second_end = letter.end()
+    if atom.lastgroup == "num" and number.is_plain_integer and len(atom.group(0)) == 4 \
+            and not second_money and 1000 <= number.value <= 2100:
+        return None, 1.0, False, False
+    second_scale = second_value / number.value if number.value else 1.0
+    percent = number.percent or _EN_PERCENT_AFTER.match(text, second_end) is not None
+    return second_end, second_scale, second_money, percent
+
+
+def _noun_phrase(text: str, end: int, *, english: bool, allow_of: bool) -> tuple[int, list[str]]:
+    """The few words after a number that say what it counts ("Russian soldiers", "людей")."""
+    words: list[str] = []
+    position = end
+    pattern = _EN_NOUN_RUN if english else _UK_NOUN_RUN
+    stop = _EN_STOP if english else _UK_STOP
+    while len(words) < 3:
+        match = pattern.match(text, position)
+        if match is None:
+            break
+        if english and "of" in match.group(0).split()[:1] and not (allow_of and not words):
+            break
+        word = match.group(1)
+        lowered = APOSTROPHES.sub("'", word.lower())
+        if lowered in stop or lowered.rstrip(".") in stop:
+            break
+        if english:
+            if lowered.endswith(("ly", "ing", "ed")) and lowered not in _EN_CASUALTY_NOUNS:
+                break
+            if lowered in EN_UNITS or lowered in ("hundred", "thousand", "million", "billion"):
+                break
+        elif lowered in UK_WORDS or lowered in UK_SCALES:
+            break
+        words.append(word)
+        position = match.end()
+        if english and (lowered.endswith("s") and len(lowered) > 3 and not
+                        lowered.endswith("ss")):
+            break
+    return position, words
+
+
+def _score(
+    *,
+    money: bool,
+    percent: bool,
+    scaled: bool,
+    unit: bool,
+    counted: bool,
+    casualty: bool,
+    modified: bool,
+    vague: bool,
+    value: float,
+) -> float:
+    score = 0.0
+    if casualty:
+        score += 4.0
+    if money:
+        score += 3.0
+    if percent:
+        score += 3.0
+    if counted:
+        score += 2.0
+    elif unit:
+        score += 1.5
+    if modified:
+        score += 0.5
+    if scaled and not vague:
+        score += 0.5
+    if vague:
+        score -= 0.5
+    if not (money or percent or counted or unit or casualty):
+        score -= 1.0 if abs(value) < 10 else 0.0
+    return score
+
+
+def _read_uk(text: str, atom: re.Match[str]) -> _Found | None:
+    start = atom.start()
+    kind = atom.lastgroup
+    begin = start
+    money = negative = scaled = percent = unit = False
+    if kind == "num":
+        context = _numeral_left_context(text, start, ukrainian=True)
+        if context is None:
+            return None
+        begin, money, negative = context
+        number = _read_numeral(text, atom, ukrainian=True)
+        if number is None:
+            return None
+        value, end = number.value, number.end
+        scaled, unit = number.scaled, number.unit
+        if scaled:
+            unit = False
+    elif kind == "vague":
+        value = 1.0
+        for word in atom.group(0).split():
+            normal = APOSTROPHES.sub("'", word.lower())
+            value *= UK_VAGUE.get(normal, UK_SCALES.get(normal, 1.0))
+        end, scaled = atom.end(), True
+        number = None
+    else:
+        parsed = parse_ukrainian_words(atom.group(0).split())
+        if parsed is None:
+            return None
+        value, end = parsed, atom.end()
+        scaled = any(APOSTROPHES.sub("'", word.lower()) in UK_SCALES
+                     for word in atom.group(0).split())
+        number = None
+    if not scaled:
+        scale = _UK_SCALE_AFTER.match(text, end)
+        if scale is not None:
+            value *= _uk_scale_value(scale.group(0))
+            end, scaled = scale.end(), True
+    modifier = _UK_MODIFIER_BEFORE.search(text, max(0, begin - 25), begin) if _gate(
+        _tail_word(text, begin), _UK_MODIFIER_TAILS, "~≈+") else None
+    modifier_word = modifier.group(0).strip().lower() if modifier else ""
+    range_join = _UK_RANGE_JOIN.match(text, end)
+    if range_join is not None and (range_join.group(0).strip() != "до" or modifier_word == "від"):
+        second = _UK_ATOM.match(text, range_join.end() + (
+            1 if text[range_join.end():range_join.end() + 1] in "$€" else 0))
+        if second is not None and second.lastgroup == "num":
+            second_number = _read_numeral(text, second, ukrainian=True)
+            if second_number is not None:
+                end = second_number.end
+                if not scaled:
+                    second_scale = _UK_SCALE_AFTER.match(text, end)
+                    if second_scale is not None:
+                        value *= _uk_scale_value(second_scale.group(0))
+                        end, scaled = second_scale.end(), True
+                    elif second_number.scaled and second_number.value:
+                        mantissa = parse_numeral(second.group("num"), decimal_comma=True)
+                        if mantissa:
+                            value *= second_number.value / mantissa
+                            scaled = True
+    money_after = _UK_MONEY_AFTER.match(text, end)
+    if money_after is not None:
+        money, end = True, money_after.end()
+    elif not money:
+        percent_after = _UK_PERCENT_AFTER.match(text, end)
+        if percent_after is not None:
+            percent, end = True, percent_after.end()
+    if kind == "num" and number is not None:
+        if _excluded_uk_numeral(text, atom=atom, begin=begin, end=end, number=number,
+                                measured=money or percent or scaled):
+            return None
+    elif kind == "words" and value == 1 and not (money or percent or scaled):
+        return None
+    if negative:
+        value = -value
+    noun_end, noun_words = _noun_phrase(text, end, english=False, allow_of=False)
+    casualty = _UK_CASUALTY_AFTER.match(text, noun_end)
+    if casualty is not None:
+        noun_end = casualty.end()
+    if kind == "num" and not (money or percent or scaled or unit or noun_words or casualty
+                              or modifier_word) and _name_before(text, begin):
+        return None
+    if modifier is not None and modifier_word not in _MODIFIERS_THAT_ARE_PREPOSITIONS:
+        begin = modifier.start()
+    counted = bool(noun_words) and not (money or percent)
+    casualty_found = casualty is not None or any(
+        word.lower().startswith(_UK_CASUALTY_STEMS) for word in noun_words
+    )
+    score = _score(money=money, percent=percent, scaled=scaled, unit=unit, counted=counted,
+                   casualty=casualty_found, modified=bool(modifier_word),
+                   vague=kind == "vague", value=value)
+    end_of_span = noun_end if (counted or casualty is not None) else end
+    return _Found(begin, end_of_span, value, score)
+
+
+def _uk_scale_value(written: str) -> float:
+    word = re.sub(r"[\s.]", "", written).lower()
+    if word in UK_SCALES:
+        return UK_SCALES[word]
+    for stem, value in (("тис", 1e3), ("млн", 1e6), ("мільйон", 1e6), ("млрд", 1e9),
+                        ("мільярд", 1e9), ("трлн", 1e12), ("трильйон", 1e12)):
+        if word.startswith(stem):
+            return value
+    return 1.0
+
+
+def _excluded_uk_numeral(
+    text: str, *, atom: re.Match[str], begin: int, end: int, number: _Number, measured: bool
+) -> bool:
+    start = atom.start()
+    if _UK_TIME_AFTER.match(text, atom.end()) or _TIME_BEFORE.search(text, max(0, start - 2),
+                                                                      start):
+        return True
+    if text.startswith("/", atom.end()):
+        return True
+    if measured:
+        return False
+    if number.is_plain_integer and number.value <= 31 and (
+        _UK_MONTH_AFTER.match(text, end) or _UK_MONTH_BEFORE.search(text, max(0, begin - 12),
+                                                                    begin)
+    ):
+        return True
+    if number.is_plain_integer and len(atom.group("num")) == 4 and 1000 <= number.value <= 2100:
+        return True
+    if _UK_YEAR_AFTER.match(text, end):
+        return True
+    return bool(_UK_LABEL_BEFORE.search(text, max(0, begin - 12), begin))
