@@ -99,7 +99,7 @@ def load(split_dir: Path) -> list[Article]:
             fields = line.split("\t")
             if re.fullmatch(r"T\d+", fields[0]) and len(fields) >= 2:
                 kind, _, offsets = fields[1].partition(" ")
-                parts = tuple((int(a), int(b)) for a, b in (chunk.split() for chunk in offsets.split(";")))
+                parts = tuple(sorted((int(a), int(b)) for a, b in (c.split() for c in offsets.split(";"))))
                 spans[fields[0]] = (kind, parts)
             elif re.fullmatch(r"E\d+", fields[0]) and len(fields) >= 2:
                 events.append(dict(arg.split(":", 1) for arg in fields[1].split()))

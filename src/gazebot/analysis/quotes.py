@@ -39,6 +39,7 @@ _QUOTE_PAIR = re.compile(
     r"|„(?P<low>[^„“”\n]*)[“”]"
     r"|“(?P<curly>[^“”\n]*(?:“[^“”\n]*”[^“”\n]*)*)”"
     r"|“(?P<mixed>[^“”\"\n]*)\""
+    r"|\"(?P<straight_curly>[^\"“”\n]*)”"
     r"|''(?P<doubled>(?:[^'\n]|'(?!'))*)''"
     r"|\"(?P<straight>[^\"\n]*)\""
     r"|(?<![\w’'])‘(?P<single>[^‘’\n]*(?:’\w[^‘’\n]*)*)’(?!\w)"
@@ -66,7 +67,11 @@ _CUE_WORDS = (
     r"|promises|vowed|vows|pledged|boasted|boasts|complained|complains|conceded|concedes"
     r"|recounted|recounts|described|describes|offered|countered|counters|agreed|agrees"
     r"|added|interjected|pleaded|repeated|reiterated|protested|proclaimed|thundered|sighed"
-    r"|put it|according to|in the words of"
+    r"|assured|assures|answered|answers|conclude|explain|note|add|insist|argue|warn|contend"
+    r"|contended|contends|wondered|wonders|recalls|cautioned|cautions|testified|announced"
+    r"|informed|texted|emailed|wrote in|tweeted|retorted|snapped|exclaimed|boasted|bragged"
+    r"|lamented|marveled|marvelled|scoffed|shot back|fired back|chimed in|went on to say"
+    r"|put it|puts it|according to|in the words of"
     # Ukrainian and Russian.
     r"|сказав|сказала|сказали|каже|кажуть|заявив|заявила|заявили|заявляє|зазначив|зазначила"
     r"|зазначили|зазначає|наголосив|наголосила|наголосили|наголошує|повідомив|повідомила"
@@ -87,13 +92,16 @@ _SENTENCE_END = re.compile(
     r"[.!?…][)\"”’»']*\s+(?=[\"“«„‘'A-ZА-ЯІЇЄҐ(])"
 )
 _OPENS_SPEECH = re.compile(r"(?:^|[.!?…:;][)\"”’»']*\s*|[”\"»’']\s+|[—–]\s*|\s--?\s*)$")
-_AFTER_COMMA = re.compile(r",\s*$")
+# "he said, “…”", "Trump told reporters on Monday, “…”": the cue a few words before the comma.
+_CUE_THEN_COMMA = re.compile(rf"(?<![\w-])(?:{_CUE_WORDS})(?:[\s\u00a0]+[^\s,]+){{0,6}},\s*$", re.I)
+_FIRST_LETTER = re.compile(r"[^\W\d_]")
 _BARE_CUE = re.compile(rf"(?<![\w-])(?:{_CUE_WORDS})\s*$", re.IGNORECASE)
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 _TERMINAL = re.compile(r"[,.!?…:;—–-]\s*$")
 _LOWER_START = re.compile(r"\s*[a-zа-яіїєґ]")
 _CONTENT_WORD = re.compile(r"[^\W\d_]{4,}")
 _CUE_CLAUSE_WORDS = 25
+_CUE_NEAR_WORDS = 12
 _BETWEEN_PARTS_WORDS = 40
 _SUBJECT_WORDS = 30
 _SHORT_QUOTE_WORDS = 3
@@ -163,15 +171,24 @@ def _word_count(fragment: str) -> int:
     return len(_WORD.findall(fragment))
 
 
-def _is_speech(text: str, pair: _Pair, before: str, after: str) -> bool:
-    """Whether the pair is a direct quotation rather than a name, title or scare quote."""
+_NOT_SPEECH, _CONTINUATION, _SPEECH = 0, 1, 2
+
+
+def _speech_kind(text: str, pair: _Pair, before: str, after: str) -> int:
+    """Whether the pair is a direct quotation rather than a name, title or scare quote.
+
+    `_CONTINUATION` marks a quote that starts in lower case ("…,” Trump said, “and I …”): it
+    can only be the later part of a split quotation, never a quotation of its own (a lower-case
+    quote after a comma is otherwise a fragment of the reporter's sentence).
+    """
     inner = text[pair.inner_start : pair.inner_end]
     words = _word_count(inner)
     if words == 0:
-        return False
-    cue_after = _CUE.search(after) is not None and _word_count(after) <= _CUE_CLAUSE_WORDS
+        return _NOT_SPEECH
+    cue = _CUE.search(after)
+    cue_after = cue is not None and _word_count(after[: cue.start()]) <= _CUE_NEAR_WORDS
     opens_sentence = _OPENS_SPEECH.search(before) is not None
-    follows_cue = _AFTER_COMMA.search(before) is not None and _CUE.search(before) is not None
+    follows_cue = _CUE_THEN_COMMA.search(before) is not None
     ends_clause = _TERMINAL.search(inner) is not None
     # "The ad says “nothing will change …”": a whole clause straight after the cue verb.
     bare_cue = (
@@ -180,11 +197,17 @@ def _is_speech(text: str, pair: _Pair, before: str, after: str) -> bool:
         and (ends_clause or not after.strip(" \u00a0.!?;"))
     )
     if not (opens_sentence or follows_cue or bare_cue):
-        return False
+        return _NOT_SPEECH
     if words <= _SHORT_QUOTE_WORDS and not (ends_clause and (cue_after or follows_cue)):
-        return False
-    # A quoted title or name opening a sentence runs on into it: “Code 9.2” was formed …
-    return not (not ends_clause and _LOWER_START.match(after) and not cue_after)
+        return _NOT_SPEECH
+    # A quoted title or name runs on into the reporter's sentence: “Code 9.2” was formed …,
+    # ''The Trumps,'' by Gwenda Blair, …
+    if _LOWER_START.match(after) and not cue_after:
+        return _NOT_SPEECH
+    first_letter = _FIRST_LETTER.search(inner)
+    if first_letter is not None and first_letter.group().islower():
+        return _CONTINUATION
+    return _SPEECH
 
 
 def _reference_in_subject(phrase: str) -> tuple[ReferenceKind, str] | None:
@@ -273,23 +296,26 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
     pairs = _pairs(text)
     if not pairs:
         return []
-    speech: list[tuple[_Pair, str, str]] = []
+    speech: list[tuple[_Pair, str, str, int]] = []
     for index, pair in enumerate(pairs):
         limit = pairs[index + 1].start if index + 1 < len(pairs) else len(text)
         before = _sentence_before(text, pair)
         after = _clause_after(text, pair, limit)
-        if _is_speech(text, pair, before, after):
-            speech.append((pair, before, after))
+        kind = _speech_kind(text, pair, before, after)
+        if kind != _NOT_SPEECH:
+            speech.append((pair, before, after, kind))
     if not speech:
         return []
-    mentions = _mentions_outside(text, [pair for pair, _, _ in speech])
+    mentions = _mentions_outside(text, [pair for pair, _, _, _ in speech])
 
     groups: list[tuple[list[_Pair], str | None]] = []
     previous: _Pair | None = None
-    for pair, before, after in speech:
+    for pair, before, after, kind in speech:
         joined = previous is not None and _continues(text, previous, pair, after)
         if joined and groups:
             groups[-1][0].append(pair)
+        elif kind == _CONTINUATION:
+            continue
         else:
             reference = _reference_from_after(after) or _reference_from_before(before)
             speaker = resolve(reference, mentions, pair.start) if reference else None
@@ -312,20 +338,29 @@ def _mentions_outside(text: str, quotes: list[_Pair]) -> list[NameMention]:
 
 
 def _continues(text: str, previous: _Pair, pair: _Pair, after: str) -> bool:
-    """Whether `pair` is the second part of a quotation split by its cue: “A,” he said. “B.”
+    """Whether `pair` is a later part of the quotation before it, split by the cue.
 
-    The text between the parts holds exactly one cue and no other sentence, and the second
-    part has no cue of its own ("“A,” she said, adding, “B.”" and "“A,” he said. “B,” he
-    said." are two attributions).
+    “A,” he said. “B.” and “A,” he said, “and B.” are one quotation; the second part must not
+    have a cue of its own (“A.” He added, “B.” and “A,” he said. “B,” she said. are two).
     """
     if pair.paragraph_start != previous.paragraph_start:
         return False
     between = text[previous.end : pair.start]
-    if len(_CUE.findall(between)) != 1 or _word_count(between) > _BETWEEN_PARTS_WORDS:
+    if not between.strip() or _word_count(between) > _BETWEEN_PARTS_WORDS:
         return False
-    if len(_SENTENCE_END.findall(between)) > 1:
+    if _CUE.search(after) is not None:
         return False
-    return _CUE.search(after) is None
+    boundaries = [m.end() for m in _SENTENCE_END.finditer(text, previous.end, pair.start + 1)]
+    first_closed = re.search(r"[.…]\W*$", text[previous.inner_start : previous.inner_end])
+    if first_closed and re.match(r"\s*[A-ZА-ЯІЇЄҐ]", between):
+        boundaries.insert(0, previous.end)
+    if not boundaries:
+        return len(_CUE.findall(between)) == 1
+    if len(boundaries) > 2:
+        return False
+    own_prefix = text[boundaries[-1] : pair.start]
+    cue_sentence = text[previous.end : boundaries[-1]]
+    return _CUE.search(own_prefix) is None and _CUE.search(cue_sentence) is not None
 
 
 def _inherited_speaker(text: str, previous: _Pair, pair: _Pair, previous_speaker: str | None) -> str | None:
