@@ -39,6 +39,17 @@ _SPACES: Final = re.compile(r"[ \t\r\f\v\u00a0]+")
 _LOOKS_LIKE_HTML: Final = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)\b",
                                      re.IGNORECASE | re.DOTALL)
 _JSON_FEED_VERSION: Final = "https://jsonfeed.org/version/"
+_ROOT_START: Final = re.compile(r"<[A-Za-z_]")
+_ENTITY_DECLARATION: Final = re.compile(
+    r"""<!ENTITY\s+(?P<parameter>%\s+)?\S+\s+(?:(?P<external>SYSTEM|PUBLIC)\b|"(?P<dq>[^"]*)"|'(?P<sq>[^']*)')""",
+    re.IGNORECASE,
+)
+_NESTED_REFERENCE: Final = re.compile(r"[&%](?!#)")
+_WIDE_ENCODINGS: Final = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"),
+    (b"<\x00?\x00", "utf-16-le"), (b"\x00<\x00?", "utf-16-be"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +136,34 @@ def parse_feed(
     return _parse_xml_feed(data, url=url, content_type=content_type)
 
 
+def _prolog(data: bytes) -> str:
+    """The document before its root element, decoded well enough to read declarations."""
+    codec = next((name for mark, name in _WIDE_ENCODINGS if data.startswith(mark)), "latin-1")
+    text = data.decode(codec, errors="ignore")
+    root = _ROOT_START.search(text)
+    return text[: root.start()] if root else text
+
+
+def refuse_dangerous_entities(data: bytes) -> None:
+    """FeedError when the DTD declares external, parameter or nested entities.
+
+    Plain text entities (`<!ENTITY copy "(C)">`) are fine. The others are how XXE and
+    "billion laughs" attacks work; expat caps the expansion, but only after seconds of work.
+    """
+    for declaration in _ENTITY_DECLARATION.finditer(_prolog(data)):
+        value = declaration.group("dq") or declaration.group("sq") or ""
+        if (
+            declaration.group("parameter")
+            or declaration.group("external")
+            or _NESTED_REFERENCE.search(value)
+        ):
+            raise FeedError(
+                "refused: the feed declares external, parameter or nested entities"
+            )
+
+
 def _parse_xml_feed(data: bytes, *, url: str, content_type: str | None) -> ParsedFeed:
+    refuse_dangerous_entities(data)
     headers = {"content-location": url} if url else {}
     # Without a type feedparser flags every document "bozo"; XML rules (the declaration names the
     # encoding) are the right default for bytes read from a file or an untyped response.
