@@ -1,0 +1,360 @@
+"""The one worker that drains the outbox: paced, fair across broadcasts, and crash-safe.
+
+Every row is committed as `sending` before its API call and as `sent` (with the message id) right
+after. A crash between the two leaves it `sending`; on start those rows go back to pending and are
+sent again — so after `kill -9` at most the messages in flight at that moment (one at Telegram's
+30/s, a handful at higher rates, see `in_flight_limit`) can arrive twice, and a row marked `sent`
+is never sent again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import math
+import random
+import time
+import warnings
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
+from telegram.warnings import PTBDeprecationWarning
+
+from gazebot.clock import Clock
+from gazebot.delivery.ratelimit import ChatSpacing, TokenBucket
+from gazebot.store.outbox import Broadcast, BroadcastCounts, OutboxRow, OutboxStore
+
+log = logging.getLogger(__name__)
+
+ProgressText = Callable[[Broadcast, BroadcastCounts, bool, float], str]
+
+
+@dataclass(frozen=True, slots=True)
+class SenderPolicy:
+    """How hard the sender tries and how often it reports."""
+
+    max_attempts: int = 5
+    backoff_base: float = 2.0
+    backoff_cap: float = 600.0
+    progress_interval: float = 3.0
+    batch_size: int = 500
+    idle_poll: float = 1.0
+    in_flight: int | None = None  # None: from the send rate (see in_flight_limit)
+
+
+def in_flight_limit(send_rate: float) -> int:
+    """API calls allowed at once: one at Telegram's default limits (so a crash repeats at most
+    one message), more only when a faster rate could not be reached one call at a time."""
+    return max(1, math.ceil(send_rate / 40))
+
+
+def backoff_delay(attempt: int, policy: SenderPolicy, rng: random.Random) -> float:
+    """Exponential backoff with jitter for the `attempt`-th failure (1-based)."""
+    base = min(policy.backoff_cap, policy.backoff_base * 2 ** (attempt - 1))
+    return float(base * rng.uniform(0.5, 1.5))
+
+
+def retry_after_seconds(exc: RetryAfter) -> float:
+    """The wait a 429 asks for, read without PTB's int-vs-timedelta deprecation warning."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        return _seconds(exc.retry_after)
+
+
+def _seconds(retry_after: int | float | timedelta) -> float:
+    if isinstance(retry_after, timedelta):
+        return retry_after.total_seconds()
+    return float(retry_after)
+
+
+async def send_params(bot: Bot, params: dict[str, Any]) -> int:
+    """Send the stored sendMessage parameters with the PTB bot; the new message id."""
+    rest = dict(params)
+    chat_id = rest.pop("chat_id")
+    text = rest.pop("text")
+    parse_mode = rest.pop("parse_mode", None)
+    markup = rest.pop("reply_markup", None)
+    preview = rest.pop("link_preview_options", None)
+    silent = rest.pop("disable_notification", None)
+    message = await bot.send_message(
+        chat_id=chat_id,
+        text=text,
+        parse_mode=parse_mode,
+        reply_markup=InlineKeyboardMarkup.de_json(markup, bot) if markup else None,
+        link_preview_options=LinkPreviewOptions.de_json(preview, bot) if preview else None,
+        disable_notification=silent,
+        api_kwargs=rest or None,
+    )
+    return message.message_id
+
+
+class Sender:
+    """Drains due outbox rows: ≤ `send_rate` a second overall, spaced per chat, round-robin
+    across broadcasts so a big breaking send does not hold back today's digests."""
+
+    def __init__(
+        self,
+        outbox: OutboxStore,
+        bot: Bot,
+        clock: Clock,
+        send_rate: float,
+        *,
+        policy: SenderPolicy | None = None,
+        progress_text: ProgressText | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self._outbox = outbox
+        self._bot = bot
+        self._clock = clock
+        self._policy = policy or SenderPolicy()
+        self._progress_text = progress_text or default_progress_text
+        self._rng = rng or random.Random()  # noqa: S311 - jitter, not secrets
+        self._bucket = TokenBucket(send_rate, burst=max(1.0, send_rate / 20))
+        self._spacing = ChatSpacing()
+        self._in_flight = asyncio.Semaphore(self._policy.in_flight or in_flight_limit(send_rate))
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._queues: dict[int | None, deque[OutboxRow]] = {}
+        self._turns: deque[int | None] = deque()
+        self._waiting_for_chat: list[tuple[float, OutboxRow]] = []
+        self._known: set[int] = set()
+        self._wakeup = asyncio.Event()
+        self._stopping = asyncio.Event()
+        self._last_refill = 0.0
+        self._progress_shown: dict[int, tuple[float, str]] = {}
+        self.rate_limited = 0
+
+    # --- lifecycle ----------------------------------------------------------------------
+
+    def wake(self) -> None:
+        """New rows were queued: look for them now rather than at the next poll."""
+        self._wakeup.set()
+
+    async def run(self) -> None:
+        """Send until `stop()`; the message in flight is finished, the rest stay pending."""
+        recovered = await self._outbox.recover_in_flight()
+        if recovered:
+            log.warning("resending %d message(s) that were in flight at the last stop", recovered)
+        reporter = asyncio.create_task(self._report_progress_forever())
+        try:
+            while not self._stopping.is_set():
+                row = await self._next_row()
+                if row is None:
+                    await self._idle()
+                    continue
+                await self._dispatch(row)
+        finally:
+            if self._tasks:
+                await asyncio.gather(*self._tasks, return_exceptions=True)
+            reporter.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await reporter
+            await self._report_progress()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._wakeup.set()
+
+    # --- choosing the next row ----------------------------------------------------------
+
+    async def _next_row(self) -> OutboxRow | None:
+        now = time.monotonic()
+        if self._waiting_for_chat and self._waiting_for_chat[0][0] <= now:
+            _, row = self._waiting_for_chat.pop(0)
+            return row
+        if not self._turns or self._wakeup.is_set() or now - self._last_refill > 1.0:
+            await self._refill()
+        while self._turns:
+            key = self._turns.popleft()
+            queue = self._queues[key]
+            row = queue.popleft()
+            if queue:
+                self._turns.append(key)
+            else:
+                del self._queues[key]
+            wait = self._spacing.wait(row.chat_id)
+            if wait > 0:
+                self._waiting_for_chat.append((now + wait, row))
+                self._waiting_for_chat.sort(key=lambda item: item[0])
+                continue
+            return row
+        return None
+
+    async def _refill(self) -> None:
+        self._wakeup.clear()
+        self._last_refill = time.monotonic()
+        now_ts = self._clock.now().timestamp()
+        keys: list[int | None] = [b.id for b in await self._outbox.sending_broadcasts()]
+        keys.append(None)
+        for key in keys:
+            if key in self._queues:
+                continue
+            rows = [
+                row
+                for row in await self._outbox.due(key, now_ts, self._policy.batch_size)
+                if row.id not in self._known
+            ]
+            if rows:
+                self._known.update(row.id for row in rows)
+                self._queues[key] = deque(rows)
+                self._turns.append(key)
+
+    async def _idle(self) -> None:
+        wait = self._policy.idle_poll
+        if self._waiting_for_chat:
+            wait = min(wait, max(0.0, self._waiting_for_chat[0][0] - time.monotonic()))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wakeup.wait(), timeout=wait)
+
+    # --- sending one row ----------------------------------------------------------------
+
+    async def _dispatch(self, row: OutboxRow) -> None:
+        await self._bucket.acquire()
+        await self._in_flight.acquire()
+        if not await self._outbox.mark_sending(row.id):
+            # Cancelled, or the chat blocked the bot while the row waited in memory.
+            self._known.discard(row.id)
+            self._in_flight.release()
+            return
+        self._spacing.record(row.chat_id)
+        task = asyncio.create_task(self._deliver(row))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _deliver(self, row: OutboxRow) -> None:
+        try:
+            await self._attempt(row)
+        except Exception:
+            # The row stays `sending` and is retried at the next start; never lose the worker.
+            log.exception("could not record the outcome of outbox row %d", row.id)
+        finally:
+            self._known.discard(row.id)
+            self._in_flight.release()
+
+    async def _attempt(self, row: OutboxRow) -> None:
+        params = {**row.params, "chat_id": row.chat_id}
+        try:
+            message_id = await send_params(self._bot, params)
+        except RetryAfter as exc:
+            await self._on_retry_after(row, retry_after_seconds(exc))
+        except Forbidden as exc:
+            dropped = await self._outbox.block_chat(row.id, row.chat_id)
+            log.info("chat %d is unreachable (%s); dropped %d message(s)", row.chat_id, exc, dropped)
+        except ChatMigrated as exc:
+            log.info("group %d moved to %d", row.chat_id, exc.new_chat_id)
+            await self._outbox.move_chat(row.chat_id, exc.new_chat_id)
+            self._wakeup.set()
+        except BadRequest as exc:
+            await self._outbox.mark_failed(row.id, f"400 {exc.message}")
+        except (NetworkError, TelegramError) as exc:
+            await self._on_transient(row, exc)
+        else:
+            await self._outbox.mark_sent(row.id, message_id, self._clock.now())
+
+    async def _on_retry_after(self, row: OutboxRow, seconds: float) -> None:
+        self.rate_limited += 1
+        log.warning("Telegram asked to wait %.0f s (429); pausing all sends", seconds)
+        self._bucket.pause_until(time.monotonic() + seconds)
+        self._spacing.push_back(row.chat_id, seconds)
+        await self._outbox.retry_later(
+            row.id,
+            self._clock.now().timestamp() + seconds,
+            f"429 retry after {seconds:g}",
+            count_attempt=False,
+        )
+
+    async def _on_transient(self, row: OutboxRow, exc: TelegramError) -> None:
+        attempt = row.attempts + 1
+        reason = f"{type(exc).__name__}: {exc.message}"
+        if attempt >= self._policy.max_attempts:
+            log.warning("giving up on outbox row %d after %d attempts: %s", row.id, attempt, reason)
+            await self._outbox.mark_failed(row.id, f"gave up after {attempt} attempts: {reason}")
+            return
+        delay = backoff_delay(attempt, self._policy, self._rng)
+        await self._outbox.retry_later(
+            row.id, self._clock.now().timestamp() + delay, reason, count_attempt=True
+        )
+
+    # --- progress and completion --------------------------------------------------------
+
+    async def _report_progress_forever(self) -> None:
+        while True:
+            await asyncio.sleep(min(1.0, self._policy.progress_interval))
+            try:
+                await self._report_progress()
+            except Exception:
+                log.exception("progress report failed")
+
+    async def _report_progress(self) -> None:
+        """Finish broadcasts with nothing left open and edit breaking progress messages (at
+        most every `progress_interval` seconds, always once at the end)."""
+        for broadcast in await self._outbox.sending_broadcasts():
+            counts = await self._outbox.broadcast_counts(broadcast.id)
+            finished = counts.done and await self._outbox.finish_broadcast(broadcast.id, self._clock.now())
+            if broadcast.progress_chat_id is None or broadcast.progress_message_id is None:
+                continue
+            shown_at, shown_text = self._progress_shown.get(broadcast.id, (0.0, ""))
+            if not finished and time.monotonic() - shown_at < self._policy.progress_interval:
+                continue
+            started = broadcast.started_at or broadcast.created_at
+            elapsed = (self._clock.now() - started).total_seconds()
+            text = self._progress_text(broadcast, counts, finished, elapsed)
+            if text != shown_text:
+                await self._edit_progress(broadcast, text)
+            self._progress_shown[broadcast.id] = (time.monotonic(), text)
+            if finished:
+                del self._progress_shown[broadcast.id]
+
+    async def _edit_progress(self, broadcast: Broadcast, text: str) -> None:
+        assert broadcast.progress_chat_id is not None
+        assert broadcast.progress_message_id is not None
+        await self._bucket.acquire()
+        edit: Awaitable[Any] = self._bot.edit_message_text(
+            text=text,
+            chat_id=broadcast.progress_chat_id,
+            message_id=broadcast.progress_message_id,
+            parse_mode="HTML",
+        )
+        try:
+            await edit
+        except RetryAfter as exc:
+            self._bucket.pause_until(time.monotonic() + retry_after_seconds(exc))
+        except TelegramError as exc:
+            log.warning("could not update the progress of broadcast %d: %s", broadcast.id, exc)
+
+
+def default_progress_text(
+    broadcast: Broadcast, counts: BroadcastCounts, finished: bool, elapsed: float
+) -> str:
+    """The admin's progress line, and the final report once nothing is left to send."""
+    total = counts.pending + counts.sent + counts.blocked + counts.failed
+    taken = _duration(elapsed)
+    if finished:
+        return (
+            f"<b>Breaking news sent</b> in {taken}\n"
+            f"Sent: {counts.sent}\nBlocked: {counts.blocked}\nFailed: {counts.failed}"
+        )
+    if broadcast.state == "cancelled":
+        return f"<b>Breaking news cancelled</b> after {taken}: {counts.sent} sent"
+    return (
+        f"Sending breaking news… {counts.sent + counts.blocked + counts.failed} of {total} "
+        f"(sent {counts.sent}, blocked {counts.blocked}, failed {counts.failed}; {taken})"
+    )
+
+
+def _duration(seconds: float) -> str:
+    whole = max(0, round(seconds))
+    minutes, secs = divmod(whole, 60)
+    return f"{minutes} min {secs} s" if minutes else f"{secs} s"
