@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Sequence
@@ -19,6 +20,8 @@ def _word_set(words: str) -> frozenset[str]:
 WORD_BUDGET = 75
 MIN_SENTENCES = 2
 MAX_SENTENCES = 3
+# Only the likeliest sentences are combined: enough for the best set, cheap to search.
+_SHORTLIST = 10
 
 _WORD = re.compile(r"[^\W_]+(?:[’'][^\W_]+)*", re.UNICODE)
 _DIGIT = re.compile(r"\d")
@@ -123,31 +126,34 @@ def sentence_features(sentences: Sequence[Sentence], title: str = "") -> list[li
     return rows
 
 
-def _scores(sentences: Sequence[Sentence], title: str) -> list[float]:
+def _probabilities(sentences: Sequence[Sentence], title: str) -> list[float]:
+    """Each sentence's learnt chance of belonging in a reader's summary."""
     return [
-        sum(weight * value for weight, value in zip(_WEIGHTS, row, strict=True))
+        1.0 / (1.0 + math.exp(-sum(w * v for w, v in zip(_WEIGHTS, row, strict=True))))
         for row in sentence_features(sentences, title)
     ]
 
 
 def summarize(sentences: Sequence[Sentence], title: str = "", budget: int = WORD_BUDGET) -> tuple[str, ...]:
-    """The best-scoring sentences that fit in `budget` words (two or three), in article order.
+    """The two or three sentences, at most `budget` words together, that carry the most
+    summary-worthy words, in article order.
 
-    Sentences are taken best first while they fit; a lone best sentence longer than the
-    budget is still given, since a card needs something to say."""
+    Among the likeliest sentences, the chosen set maximises the expected number of words a
+    reader's summary would share with it (each sentence's words times its probability), so a
+    short card still fills its budget; a lone sentence longer than the budget is given only
+    when nothing else fits, since a card needs something to say."""
     if not sentences:
         return ()
-    scores = _scores(sentences, title)
-    ranked = sorted(range(len(sentences)), key=lambda i: (-scores[i], i))
-    chosen: list[int] = []
-    used = 0
-    for i in ranked:
-        words = len(sentences[i].text.split())
-        if used + words <= budget:
-            chosen.append(i)
-            used += words
-            if len(chosen) == MAX_SENTENCES:
-                break
-    if not chosen:
-        chosen = [ranked[0]]
-    return tuple(sentences[i].text for i in sorted(chosen))
+    chances = _probabilities(sentences, title)
+    lengths = [len(sentence.text.split()) for sentence in sentences]
+    shortlist = sorted(range(len(sentences)), key=lambda i: (-chances[i], i))[:_SHORTLIST]
+    best: tuple[int, ...] = (shortlist[0],)
+    best_value = -1.0
+    for size in range(1, MAX_SENTENCES + 1):
+        for combination in itertools.combinations(shortlist, size):
+            if sum(lengths[i] for i in combination) > budget:
+                continue
+            value = sum(lengths[i] * chances[i] for i in combination)
+            if value > best_value:
+                best, best_value = combination, value
+    return tuple(sentences[i].text for i in sorted(best))
