@@ -84,12 +84,16 @@ _EN_ATOM = re.compile(
     r"|(?P<words>(?:an?\s+(?=(?:hundred|thousand|million|billion|trillion|dozen)\b))?"
     + _EN_WORD + r"(?:(?:\s+and\s+|[\s-]+)" + _EN_WORD + r")*))"
 )
+# A scale word alone is a number ("мільйон гривень"); plural "тисячі" is vague, handled above.
+_UK_LONE_SCALES = ("мільйон", "мільярд", "трильйон", "тисяча", "тисячу", "півмільйона",
+                   "півмільярда")
 _UK_ATOM = re.compile(
     r"(?P<vague>(?<![\w'’ʼ])(?:(?:десятки|сотні)\s+)?(?:" + _alternation(UK_VAGUE)
     + r")(?![\w'’ʼ])(?=\s+[а-яіїєґ]))"
-    r"|(?P<words>(?<![\w'’ʼ])(?:" + _alternation(UK_WORDS) + r")(?![\w'’ʼ])"
+    r"|(?P<words>(?<![\w'’ʼ])(?:" + _alternation([*UK_WORDS, *_UK_LONE_SCALES])
+    + r")(?![\w'’ʼ])"
     r"(?:\s+(?:" + _alternation([*UK_WORDS, *UK_SCALES]) + r")(?![\w'’ʼ]))*)"
-    r"|(?P<num>(?:\d{1,3}(?:[\u00a0\u202f ]\d{3})+(?!\d)|\d+)(?:,\s?\d+|\.\d+)?(?![.,]\d))",
+    r"|(?P<num>(?<!\d)(?:\d{1,3}(?:[\u00a0\u202f ]\d{3})+(?!\d)|\d+)(?:,\d+|\.\d+)?(?![.,]\d))",
 )
 
 _CURRENCY_BEFORE = re.compile(
@@ -199,7 +203,15 @@ _UK_LABEL_BEFORE = re.compile(
 )
 _WORD_AFTER = re.compile(r"(?:\s+of)?\s+([A-Za-z][A-Za-z'’-]*)")
 _EN_NOUN_RUN = re.compile(r"[ \t]+(?:of[ \t]+)?([A-Za-z][A-Za-z'’]*(?:-[A-Za-z]+)*)")
-_UK_NOUN_RUN = re.compile(r"[ \t]+([A-Za-zА-Яа-яІіЇїЄєҐґ'’ʼ]+(?:-[А-Яа-яІіЇїЄєҐґ]+)*\.?)")
+_UK_NOUN_RUN = re.compile(
+    r"[ \t]+([A-Za-zА-Яа-яІіЇїЄєҐґ'’ʼ]+(?:-[А-Яа-яІіЇїЄєҐґ]+)*"
+    r"(?:(?:(?<=кв)|(?<=тис|грн|коп|руб|дол|млн)|(?<=млрд))\.)?)"
+)
+_UK_UNIT_AFTER = re.compile(
+    r"\s?(?:кв\.?\s?м|км|кілометр|м\b|метр|мм|см|мкм|сантиметр|міліметр|га\b|гектар|кг|"
+    r"кілограм|грам|г\b|тон|т\b|л\b|літр|мл\b|°|градус|МВт|кВт|ГВт|осіб|людей|чоловік)",
+    re.IGNORECASE,
+)
 _EN_CASUALTY_AFTER = re.compile(
     r"(?:[ \t]+(?:have|has|had|were|was|are|is)(?:[ \t]+(?:been|now|reportedly|also))*)?"
     r"[ \t]+(?:killed|wounded|injured|dead|died|missing|captured|taken[ \t]+(?:prisoner|captive|"
@@ -260,6 +272,16 @@ _UK_STOP = frozenset(
     ]
 )
 _OUT_OF = re.compile(r"\s+(?:out\s+of|in)\s+(" + _EN_WORD + r"|\d+)\b")
+_ADDRESS_AFTER = re.compile(
+    r"(?:\s+[A-Z0-9][\w'’.-]*){1,3}\s+(?:St|Street|Road|Rd|Way|Ave|Avenue|Boulevard|Blvd|Lane|"
+    r"Ln|Drive|Dr|Place|Pl|Square|Sq|Court|Ct|Terrace|Close|Crescent|Parkway|Highway)\b"
+)
+_EN_UNIT_AFTER = re.compile(
+    r"\s?(?:sq\.?\s?(?:m|ft|km|mi|yd)|square\s+(?:metres|meters|feet|miles|kilometres|"
+    r"kilometers)|cubic\s|km/h|km|kg|mg|ml|mm|cm|m|ft|lb|lbs|oz|mph|kph|MW|GW|kW|kWh|GWh|MWh|"
+    r"mAh|GB|TB|MB|Hz|GHz|MHz|hp|bhp|ppb|ppm|p|g|t|l)\b"
+)
+_RATIO_AFTER = re.compile(r"(?:/(?=\d+\s+of\b)|⁄)(\d+)")
 _CAPITALISED = re.compile(r"[A-ZА-ЯІЇЄҐ]")
 _PREVIOUS_WORD = re.compile(r"([\w&'’.-]+)[ \t]$")
 _ONE_DETERMINERS = frozenset(
@@ -403,6 +425,9 @@ def _numeral_left_context(
         before = text[max(0, begin - 12):begin]
     sign = _SIGN_BEFORE.search(before) if before.endswith(("-", "−", "minus ", "negative ")) \
         else None
+    if sign is not None and sign.group(0) in "-−" and text[max(0, begin - 12):begin - 1].rstrip(
+    ).rpartition(" ")[2].isupper():
+        return None  # "COVID -19": a name with a stray space, not minus nineteen
     if sign is not None:
         negative = True
         begin -= len(sign.group(0))
@@ -455,6 +480,10 @@ def _read_numeral(text: str, atom: re.Match[str], *, ukrainian: bool) -> _Number
     elif _ORDINAL_AFTER.match(text, end):
         return None
     plain_integer = raw.isdigit()
+    ratio = _RATIO_AFTER.match(text, end) if text[end:end + 1] in ("/", "⁄") else None
+    if ratio is not None and plain_integer and int(ratio.group(1)):
+        return _Number(value / int(ratio.group(1)), ratio.end(1), False, False, False, False,
+                       False)
     return _Number(value, end, scaled, money, percent, unit, plain_integer)
 
 
@@ -506,11 +535,17 @@ def _read_en(text: str, atom: re.Match[str]) -> _Found | None:
         modifier_word=modifier_word,
     ):
         return None
-    if kind == "words" and number.value == 1 and not scaled and not _one_counts(text, begin, end):
-        return None
+    if kind == "words":
+        if number.value == 1 and not scaled and not _one_counts(text, begin, end):
+            return None
+        # "a five-year deal" is a description, not a figure; "several hundred" has no number.
+        if text[end:end + 1] == "-" and text[end + 1:end + 2].isalpha():
+            return None
+        if _tail_word(text, begin) in ("several", "few", "many"):
+            return None
     # A range: the second end shares the first's kind; the first takes its scale if it has none.
     range_end, second_scale, second_money, second_percent = _en_range(
-        text, end, money=money, modifier_word=modifier_word
+        text, end, first_value=value, money=money, modifier_word=modifier_word
     )
     if range_end is not None:
         if second_scale > 1 and not scaled and value * second_scale >= 1:
@@ -527,9 +562,13 @@ def _read_en(text: str, atom: re.Match[str]) -> _Found | None:
         percent_after = _EN_PERCENT_AFTER.match(text, end)
         if percent_after is not None:
             percent, end = True, percent_after.end()
-    if (kind == "num" and number.is_plain_integer and not (money or percent or scaled or unit)
-            and _looks_like_year_en(text, atom, begin, end, modifier_word)):
-        return None
+    if kind == "num" and not (money or percent or scaled):
+        if _ADDRESS_AFTER.match(text, end):
+            return None
+        unit = unit or _EN_UNIT_AFTER.match(text, end) is not None
+        if (number.is_plain_integer and not unit
+                and _looks_like_year_en(text, atom, begin, end, modifier_word)):
+            return None
     if negative:
         value = -value
     noun_end, noun_words = _noun_phrase(text, end, english=True,
@@ -537,7 +576,8 @@ def _read_en(text: str, atom: re.Match[str]) -> _Found | None:
     casualty = _EN_CASUALTY_AFTER.match(text, noun_end)
     if casualty is not None:
         noun_end = casualty.end()
-    if kind == "num" and not (money or percent or scaled or unit or modifier_word or noun_words
+    counts_lower = bool(noun_words) and noun_words[0][:1].islower()
+    if kind == "num" and not (money or percent or scaled or unit or modifier_word or counts_lower
                               or casualty) and _name_before(text, begin):
         return None
     if modifier is not None and modifier_word not in _MODIFIERS_THAT_ARE_PREPOSITIONS:
@@ -614,9 +654,8 @@ def _excluded_en_numeral(
     if _EN_TIME_AFTER.match(text, atom.end()) or _TIME_BEFORE.search(text, max(0, start - 2),
                                                                       start):
         return True
-    if text.startswith("/", atom.end()) or text.startswith("^", atom.end()):
-        fraction = re.match(r"[/⁄](\d+)\s+of\b", text[atom.end():])
-        return fraction is None
+    if text.startswith(("/", "^", "⁄", "×"), number.end):
+        return True
     if money or number.percent:
         return False
     if number.value <= 31 and number.is_plain_integer and (
@@ -636,7 +675,7 @@ def _looks_like_year_en(
     text: str, atom: re.Match[str], begin: int, end: int, modifier_word: str
 ) -> bool:
     value = float(atom.group("num"))
-    if not (len(atom.group("num")) == 4 and 1000 <= value <= 2100):
+    if not (len(atom.group("num")) == 4 and 1000 <= value <= 2199):
         return False
     tail = _tail_word(text, begin)
     if (_gate(tail, _EN_YEAR_TAILS | _EN_MONTH_TAILS, "-–(") or tail.endswith("-")) and (
@@ -668,8 +707,9 @@ def _name_before(text: str, begin: int) -> bool:
 
 
 def _en_range(
-    text: str, end: int, *, money: bool, modifier_word: str
+    text: str, end: int, *, first_value: float, money: bool, modifier_word: str
 ) -> tuple[int | None, float, bool, bool]:
+    """(end, scale for the first end, money, percent) of a range's second end, if one follows."""
     join = _EN_RANGE_JOIN.match(text, end)
     if join is None:
         return None, 1.0, False, False
@@ -714,9 +754,11 @@ def _en_range(
             second_value *= SCALE_ABBREVIATIONS[letter.group(0).strip().lower()]
             second_end = letter.end()
     if atom.lastgroup == "num" and number.is_plain_integer and len(atom.group(0)) == 4 \
-            and not second_money and 1000 <= number.value <= 2100:
+            and not second_money and 1000 <= number.value <= 2199:
         return None, 1.0, False, False
-    second_scale = second_value / number.value if number.value else 1.0
+    # "$3 to $5 billion" shares the scale; "$200 to $4 million" does not (200 > 4).
+    second_scale = (second_value / number.value
+                    if number.value and abs(first_value) <= number.value else 1.0)
     percent = number.percent or _EN_PERCENT_AFTER.match(text, second_end) is not None
     return second_end, second_scale, second_money, percent
 
@@ -853,7 +895,8 @@ def _read_uk(text: str, atom: re.Match[str]) -> _Found | None:
             percent, end = True, percent_after.end()
     if kind == "num" and number is not None:
         if _excluded_uk_numeral(text, atom=atom, begin=begin, end=end, number=number,
-                                measured=money or percent or scaled):
+                                measured=money or percent or scaled
+                                or _UK_UNIT_AFTER.match(text, end) is not None):
             return None
     elif kind == "words" and value == 1 and not (money or percent or scaled):
         return None
@@ -906,7 +949,7 @@ def _excluded_uk_numeral(
                                                                     begin)
     ):
         return True
-    if number.is_plain_integer and len(atom.group("num")) == 4 and 1000 <= number.value <= 2100:
+    if number.is_plain_integer and len(atom.group("num")) == 4 and 1000 <= number.value <= 2199:
         return True
     if _UK_YEAR_AFTER.match(text, end):
         return True
