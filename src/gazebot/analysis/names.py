@@ -39,7 +39,7 @@ _INITIAL = rf"[{_UPPER}]\."
 _PARTICLE = r"(?:de|da|del|der|van|von|bin|al|la|le)"
 # A run of capitalised words and initials, optionally with lower-case particles between them.
 NAME_RUN = re.compile(
-    rf"(?<![\w{_UPPER}{_LOWER}])(?:{_NAME_WORD}|{_INITIAL})"
+    rf"(?=[{_UPPER}])(?<![\w{_UPPER}{_LOWER}])(?:{_NAME_WORD}|{_INITIAL})"
     rf"(?:[ \u00a0](?:{_PARTICLE}[ \u00a0])?(?:{_NAME_WORD}|{_INITIAL}))*"
     r"(?:,? (?:Jr\.|Sr\.|(?:III|II|IV)\b))?"
 )
@@ -173,38 +173,34 @@ def find_names(text: str) -> list[NameMention]:
     """
     mentions: list[NameMention] = []
     for match in NAME_RUN.finditer(text):
-        words = list(re.finditer(r"\S+", match.group()))
+        # NAME_RUN separates words by exactly one space (or no-break space), so offsets add up.
+        words = match.group().split()
         first = 0
-        while first < len(words) and not _is_name_word(words[first].group()):
+        while first < len(words) and not _is_name_word(words[first]):
             first += 1
         last = len(words)
-        while last > first and not _is_name_word(words[last - 1].group()):
+        while last > first and not _is_name_word(words[last - 1]):
             last -= 1
         if first >= last:
             continue
-        start = match.start() + words[first].start()
-        end = match.start() + words[last - 1].end()
-        name = re.sub(r"['’]s$", "", text[start:end].rstrip(","))
-        if (len(name) < 2 or name.endswith(".")) and not re.search(r"\b(?:Jr|Sr)\.$", name):
+        start = match.start() + sum(len(word) + 1 for word in words[:first])
+        name = " ".join(words[first:last]).rstrip(",")
+        if name.endswith(("'s", "’s")):
+            name = name[:-2]
+        if len(name) < 2 or (name.endswith(".") and not name.endswith(("Jr.", "Sr."))):
             continue
         title = _title_before(text, start)
-        mentions.append(NameMention(start, start + len(name), name, title))
+        mentions.append(NameMention(start, start + len(name), text[start : start + len(name)], title))
     return mentions
 
 
 def _title_before(text: str, start: int) -> str | None:
     """The canonical title written immediately before offset `start` ("President X", "Sen. X")."""
-    window = text[max(0, start - 40) : start].lower()
-    found = None
-    for match in _TITLE_PHRASE.finditer(window):
-        if not window[match.end() :].strip(" \u00a0,"):
-            found = _TITLES[match.group(1)]
-        elif re.fullmatch(r"[\s\u00a0\w.-]{0,25}", window[match.end() :]):
-            # "President of Ukraine Volodymyr ..." / "U.S. Secretary of State John ..."
-            tail = window[match.end() :].split()
-            if tail and tail[0] in {"of", "to"}:
-                found = _TITLES[match.group(1)]
-    return found
+    words = text[max(0, start - 40) : start].lower().split()[-3:]
+    for size in (3, 2, 1):
+        if len(words) >= size and (title := _TITLES.get(" ".join(words[-size:]))):
+            return title
+    return None
 
 
 def reference_at(phrase: str) -> tuple[ReferenceKind, str] | None:

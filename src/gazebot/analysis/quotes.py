@@ -18,6 +18,7 @@ directly follows it.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from gazebot.analysis.card import Quote
@@ -35,7 +36,7 @@ __all__ = ["QuoteSpan", "find_quote_spans", "find_quotes"]
 # last two alternatives catch a paragraph that opens a quote and never closes it: in news
 # style a quotation running over several paragraphs closes only in its last one.
 _QUOTE_PAIR = re.compile(
-    r"«(?P<guillemet>[^«»\n]*(?:«[^«»\n]*»[^«»\n]*)*)»"
+    r"(?=[«„“\"'‘])(?:«(?P<guillemet>[^«»\n]*(?:«[^«»\n]*»[^«»\n]*)*)»"
     r"|„(?P<low>[^„“”\n]*)[“”]"
     r"|“(?P<curly>[^“”\n]*(?:“[^“”\n]*”[^“”\n]*)*)”"
     r"|“(?P<mixed>[^“”\"\n]*)\""
@@ -44,13 +45,13 @@ _QUOTE_PAIR = re.compile(
     r"|\"(?P<straight>[^\"\n]*)\""
     r"|(?<![\w’'])‘(?P<single>[^‘’\n]*(?:’\w[^‘’\n]*)*)’(?!\w)"
     r"|(?m:^)“(?P<open_curly>[^“”\n]*)$"
-    r"|(?m:^)\"(?P<open_straight>[^\"\n]*)$"
+    r"|(?m:^)\"(?P<open_straight>[^\"\n]*)$)"
 )
 
 
-def _word_set(words: str) -> frozenset[str]:
-    """A constant set from a whitespace-separated word list (easier to read than a literal)."""
-    return frozenset(words.split())
+def _prefix_set(words: str) -> frozenset[str]:
+    """Six-letter prefixes of a whitespace-separated word list, to compare with `_STEM` stems."""
+    return frozenset(word[:6] for word in words.split())
 
 
 _CUE_WORDS = (
@@ -80,32 +81,60 @@ _CUE_WORDS = (
     r"|звернувся|закликав|закликала|заявляють|пише|говорить|говорив|за словами"
     r"|сказал|сказала|заявил|отметил|отметила|добавил|подчеркнул|по словам"
 )
-_CUE = re.compile(rf"(?<![\w-])(?:{_CUE_WORDS})(?![\w-])", re.IGNORECASE)
+
+
+def _trie_pattern(words: list[str]) -> str:
+    """A regex alternation factored by common prefixes: the engine then tries a handful of
+    branches per word instead of every cue (a flat 200-word alternation is 20x slower)."""
+    trie: dict[str, dict] = {}  # type: ignore[type-arg]
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def render(node: dict) -> str:  # type: ignore[type-arg]
+        branches = [re.escape(char) + render(child) for char, child in node.items() if char]
+        optional = "" in node
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 and not optional else "(?:" + "|".join(branches) + ")"
+        return body + "?" if optional else body
+
+    return render(trie)
+
+
+# Case-sensitive (much faster) with the capitalised forms that open a sentence ("According to").
+_CUE_WORDS = _trie_pattern(
+    sorted({form for cue in _CUE_WORDS.split("|") for form in (cue, cue[:1].upper() + cue[1:])})
+)
+_CUE = re.compile(rf"(?<![\w-])(?:{_CUE_WORDS})(?![\w-])")
 _OBJECT_CUES = frozenset({"according to", "in the words of", "за словами", "по словам"})
 
 # A sentence ends at . ! ? … (and closing marks) before a capital, except after the
 # abbreviations and initials that precede names ("Mr. Obama", "Sen. Ted Cruz", "John F. Kennedy").
 _SENTENCE_END = re.compile(
-    r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bSen)(?<!\bRep)(?<!\bGov)"
-    r"(?<!\bGen)(?<!\bLt)(?<!\bCol)(?<!\bSgt)(?<!\bJr)(?<!\bSr)(?<!\bNo)(?<!\bvs)(?<!\bU\.S)"
-    r"(?<!\b[A-ZА-ЯІЇЄҐ])"
-    r"[.!?…][)\"”’»']*\s+(?=[\"“«„‘'A-ZА-ЯІЇЄҐ(])"
+    r"[.!?…](?<!\bMr\.)(?<!\bMrs\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\bSen\.)(?<!\bRep\.)"
+    r"(?<!\bGov\.)(?<!\bGen\.)(?<!\bLt\.)(?<!\bCol\.)(?<!\bSgt\.)(?<!\bJr\.)(?<!\bSr\.)"
+    r"(?<!\bNo\.)(?<!\bvs\.)(?<!\bU\.S\.)(?<!\b[A-ZА-ЯІЇЄҐ]\.)"
+    r"[)\"”’»']*\s+(?=[\"“«„‘'A-ZА-ЯІЇЄҐ(])"
 )
-_OPENS_SPEECH = re.compile(r"(?:^|[.!?…:;][)\"”’»']*\s*|[”\"»’']\s+|[—–]\s*|\s--?\s*)$")
+_OPENS_SPEECH = re.compile(r"(?:[.!?…:;][)\"”’»']*\s*|[”\"»’']\s+|[—–]\s*|\s--?\s*)$")
 # "he said, “…”", "Trump told reporters on Monday, “…”": the cue a few words before the comma.
-_CUE_THEN_COMMA = re.compile(rf"(?<![\w-])(?:{_CUE_WORDS})(?:[\s\u00a0]+[^\s,]+){{0,6}},\s*$", re.I)
+_CUE_THEN_COMMA = re.compile(rf"(?<![\w-])(?:{_CUE_WORDS})(?:[\s\u00a0]+[^\s,]+){{0,6}},\s*$")
 _FIRST_LETTER = re.compile(r"[^\W\d_]")
-_BARE_CUE = re.compile(rf"(?<![\w-])(?:{_CUE_WORDS})\s*$", re.IGNORECASE)
+_BARE_CUE = re.compile(rf"(?<![\w-])(?:{_CUE_WORDS})\s*$")
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 _TERMINAL = re.compile(r"[,.!?…:;—–-]\s*$")
 _LOWER_START = re.compile(r"\s*[a-zа-яіїєґ]")
-_CONTENT_WORD = re.compile(r"[^\W\d_]{4,}")
+_STEM = re.compile(r"(?<![^\W\d_])([^\W\d_]{4,6})[^\W\d_]*")
 _CUE_CLAUSE_WORDS = 25
 _CUE_NEAR_WORDS = 12
+_LOOK_BACK = 400
 _BETWEEN_PARTS_WORDS = 40
 _SUBJECT_WORDS = 30
 _SHORT_QUOTE_WORDS = 3
-_STOPWORDS = _word_set(
+_STOPWORDS = _prefix_set(
     """
     that this with have from they were been will would their what when which there about
     just than then them these those into more some such very also only over your ours here
@@ -152,7 +181,7 @@ def _pairs(text: str) -> list[_Pair]:
 
 def _sentence_before(text: str, pair: _Pair) -> str:
     """The text of the quote's sentence before its opening mark."""
-    before = text[pair.paragraph_start : pair.start]
+    before = text[max(pair.paragraph_start, pair.start - _LOOK_BACK) : pair.start]
     last_end = None
     for last_end in _SENTENCE_END.finditer(before):  # noqa: B007 - we want the last boundary
         pass
@@ -187,12 +216,13 @@ def _speech_kind(text: str, pair: _Pair, before: str, after: str) -> int:
         return _NOT_SPEECH
     cue = _CUE.search(after)
     cue_after = cue is not None and _word_count(after[: cue.start()]) <= _CUE_NEAR_WORDS
-    opens_sentence = _OPENS_SPEECH.search(before) is not None
-    follows_cue = _CUE_THEN_COMMA.search(before) is not None
+    # The anchored patterns only need the end of `before`; searching all of it is slow.
+    opens_sentence = not before.strip() or _OPENS_SPEECH.search(before[-12:]) is not None
+    follows_cue = _CUE_THEN_COMMA.search(before[-120:]) is not None
     ends_clause = _TERMINAL.search(inner) is not None
     # "The ad says “nothing will change …”": a whole clause straight after the cue verb.
     bare_cue = (
-        _BARE_CUE.search(before) is not None
+        _BARE_CUE.search(before[-40:]) is not None
         and words > _SHORT_QUOTE_WORDS
         and (ends_clause or not after.strip(" \u00a0.!?;"))
     )
@@ -264,13 +294,17 @@ def _reference_from_before(before: str) -> tuple[ReferenceKind, str] | None:
     return _reference_after_cue(before[cue.end() :])
 
 
-def _stems(fragment: str) -> set[str]:
-    return {
-        word[:6] for word in (w.lower() for w in _CONTENT_WORD.findall(fragment)) if word not in _STOPWORDS
-    }
+def _stem_counts(fragment: str) -> Counter[str]:
+    """Content words by a six-letter prefix (a stemmer good enough for echo, in any language)."""
+    counts = Counter(_STEM.findall(fragment.lower()))
+    for stopword in _STOPWORDS & counts.keys():
+        del counts[stopword]
+    return counts
 
 
-def _score(text: str, parts: tuple[tuple[int, int], ...], speaker: str | None) -> float:
+def _score(
+    text: str, parts: tuple[tuple[int, int], ...], speaker: str | None, article: Counter[str]
+) -> float:
     """How much a quotation carries the story: a full statement, by a named person, on its theme.
 
     The theme is measured by echo: the share of the quote's content words that the rest of the
@@ -284,9 +318,9 @@ def _score(text: str, parts: tuple[tuple[int, int], ...], speaker: str | None) -
         length = 1.0
     else:
         length = 60 / words
-    quote_stems = _stems(inner)
-    rest = text[: parts[0][0]] + " " + text[parts[-1][1] :]
-    echo = len(quote_stems & _stems(rest)) / len(quote_stems) if quote_stems else 0.0
+    quote_stems = _stem_counts(inner)
+    echoed = sum(1 for stem, count in quote_stems.items() if article[stem] > count)
+    echo = echoed / len(quote_stems) if quote_stems else 0.0
     position = parts[0][0] / max(len(text), 1)
     return round(length + 2.0 * echo + (0.5 if speaker else 0.0) - 0.3 * position, 6)
 
@@ -324,10 +358,11 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
             groups.append(([pair], speaker))
         previous = pair
 
+    article = _stem_counts(text) if len(groups) > 1 else Counter[str]()
     spans = []
     for members, speaker in groups:
         parts = tuple((p.inner_start, p.inner_end) for p in members)
-        spans.append(QuoteSpan(parts, speaker, _score(text, parts, speaker)))
+        spans.append(QuoteSpan(parts, speaker, _score(text, parts, speaker, article)))
     return spans
 
 
