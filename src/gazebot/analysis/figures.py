@@ -69,7 +69,7 @@ def _trie_pattern(node: dict[str, dict[str, object]]) -> str:
 
 
 _EN_WORD = (
-    r"(?:" + _alternation([*EN_UNITS, "hundred", "thousand", "million", "billion", "trillion"])
+    r"(?:" + _alternation([*EN_UNITS, "hundred", "dozen", "thousand", "million", "billion", "trillion"])
     + r")\b"
 )
 # Scanned over lower-cased text: case-insensitive matching would double the scan time.
@@ -122,7 +122,7 @@ _MODIFIERS_THAT_ARE_PREPOSITIONS = frozenset({"between", "from", "by", "to", "н
 _EN_SUFFIX = re.compile(r"[A-Za-zμΩ″′°]+(?:/[A-Za-z]+)?\d?")
 _UK_SUFFIX = re.compile(r"[A-Za-zА-Яа-яІіЇїЄєҐґμ°]+\.?")
 _ORDINAL_SUFFIX = re.compile(r"(?:st|nd|rd|th|s|am|pm|AM|PM|′s|’s|'s|-ї|-й|-го|-те)$")
-_ORDINAL_AFTER = re.compile(r"(?:[′’']s\b|-?(?:st|nd|rd|th)\b|-(?:го|й|ї|те|му|ма|х)\b)")
+_ORDINAL_AFTER = re.compile(r"(?:[′’']s\b|-?(?:st|nd|rd|th)\b|-[а-яіїєґ]{1,3}(?![\w'’ʼ]))")
 
 _EN_SCALE_AFTER = re.compile(
     r"(?:\s?-?(?:hundred|thousand|million|billion|trillion|mn|bn|tn)\b)+", re.IGNORECASE
@@ -259,6 +259,9 @@ _EN_STOP = frozenset(
         "whereas", "although", "though", "because", "reportedly", "remaining", "left"
     ]
 )
+# Past and present verb endings: a noun phrase after a number stops at its verb.
+_UK_VERB_ENDINGS = ("или", "али", "ули", "іли", "яли", "лися", "лись", "ться", "ють", "ують",
+                    "ить", "ать", "ало", "ило", "уло")
 _UK_STOP = frozenset(
     [
         "і", "й", "та", "а", "але", "в", "у", "на", "з", "із", "зі", "що", "від", "до", "за", "по",
@@ -421,7 +424,7 @@ def _numeral_left_context(
     if currency is not None and currency.group(0).strip():
         money = True
         negative = currency.group(0).rstrip().endswith(("-", "−"))
-        begin = start - len(currency.group(0))
+        begin = start - len(currency.group(0).lstrip())
         before = text[max(0, begin - 12):begin]
     sign = _SIGN_BEFORE.search(before) if before.endswith(("-", "−", "minus ", "negative ")) \
         else None
@@ -571,8 +574,13 @@ def _read_en(text: str, atom: re.Match[str]) -> _Found | None:
             return None
     if negative:
         value = -value
-    noun_end, noun_words = _noun_phrase(text, end, english=True,
-                                        allow_of=kind in ("vague", "frac", "half"))
+    noun_words: list[str] = []
+    if (money or percent) and not text.startswith(" of ", end):
+        noun_end = end  # "$1.13bn last year": money says what it is
+    else:
+        noun_end, noun_words = _noun_phrase(text, end, english=True,
+                                            allow_of=kind in ("vague", "frac", "half")
+                                            or money or percent)
     casualty = _EN_CASUALTY_AFTER.match(text, noun_end)
     if casualty is not None:
         noun_end = casualty.end()
@@ -780,11 +788,12 @@ def _noun_phrase(text: str, end: int, *, english: bool, allow_of: bool) -> tuple
         if lowered in stop or lowered.rstrip(".") in stop:
             break
         if english:
-            if lowered.endswith(("ly", "ing", "ed")) and lowered not in _EN_CASUALTY_NOUNS:
+            if (lowered.endswith(("ly", "ing", "ed")) and lowered not in _EN_CASUALTY_NOUNS) or (
+                    lowered in ("taken", "held", "shot")):
                 break
             if lowered in EN_UNITS or lowered in ("hundred", "thousand", "million", "billion"):
                 break
-        elif lowered in UK_WORDS or lowered in UK_SCALES:
+        elif lowered in UK_WORDS or lowered in UK_SCALES or lowered.endswith(_UK_VERB_ENDINGS):
             break
         words.append(word)
         position = match.end()

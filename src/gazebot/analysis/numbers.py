@@ -11,9 +11,9 @@ EN_UNITS: dict[str, float] = {
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
     "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
     "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90, "dozen": 12,
+    "seventy": 70, "eighty": 80, "ninety": 90,
 }
-EN_HUNDRED = {"hundred": 100.0}
+EN_HUNDRED = {"hundred": 100.0, "dozen": 12.0}
 EN_SCALES: dict[str, float] = {
     "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
 }
@@ -123,7 +123,7 @@ def parse_english_words(words: list[str]) -> float | None:
         if word in EN_UNITS:
             group += EN_UNITS[word]
         elif word in EN_HUNDRED:
-            group = max(group, 1.0) * 100
+            group = max(group, 1.0) * EN_HUNDRED[word]
         elif word in EN_SCALES:
             total += max(group, 1.0) * EN_SCALES[word]
             group = 0.0
