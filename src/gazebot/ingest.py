@@ -98,7 +98,8 @@ class IngestReport:
             self.duplicate += 1
         else:
             self.failed += 1
-            self.errors.append(f"{result.url}: {result.error}")
+            reason = (result.error or "failed").removeprefix(f"{result.url}: ")
+            self.errors.append(f"{result.url}: {reason}")
 
     def merge(self, other: IngestReport) -> None:
         self.new += other.new
@@ -281,7 +282,7 @@ class Ingestor:
         except SourceError as exc:
             await self._record_failure(feed, str(exc))
             report.feeds_failed = 1
-            report.errors.append(f"{feed.url}: {exc}")
+            report.errors.append(f"{feed.url}: {str(exc).removeprefix(feed.url + ': ')}")
             return report
         if parsed.warning:
             log.warning("feed %s read leniently: %s", feed.url, parsed.warning)
