@@ -79,7 +79,7 @@ def escape_attribute(text: str) -> str:
 
 def utf16_len(text: str) -> int:
     """Length as Telegram counts it: UTF-16 code units (characters beyond U+FFFF count 2)."""
-    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def safe_url(url: str | None) -> str | None:

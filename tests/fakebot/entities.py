@@ -40,6 +40,7 @@ NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 
 URL_SCHEMES = frozenset({"http", "https", "tg", "ton", "tonsite"})
 _USER_LINK = re.compile(r"^tg://user\?id=(\d{1,19})$", re.IGNORECASE)
+_SPECIAL = re.compile(r"[<&]")
 _DOMAIN = re.compile(r"^[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?::\d+)?(?:[/?#].*)?$")
 
 
@@ -62,7 +63,7 @@ class ParsedText:
 
 def utf16_len(text: str) -> int:
     """Number of UTF-16 code units: characters outside the BMP (most emoji) count 2."""
-    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def check_link(url: str) -> str | None:
@@ -158,9 +159,12 @@ def parse_html(html: str, *, strict_ampersand: bool = True) -> ParsedText:
             utf16_offset += utf16_len(char)
             continue
         if char != "<":
-            out.append(char)
-            utf16_offset += 2 if ord(char) > 0xFFFF else 1
-            i += 1
+            special = _SPECIAL.search(html, i)
+            stop = special.start() if special else size
+            chunk = html[i:stop]
+            out.append(chunk)
+            utf16_offset += utf16_len(chunk)
+            i = stop
             continue
 
         begin = i

@@ -1123,6 +1123,11 @@ def _coerce(name: str, value: Any) -> Any:
 def _make_handler(fake: FakeBotAPI) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # Headers and body leave in one segment, without Nagle's delay: the client waits on
+        # every answer, so a 40 ms delayed-ACK stall per call would cap the fake near 25 calls/s
+        # per connection.
+        disable_nagle_algorithm = True
+        wbufsize = -1
 
         def _serve(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
