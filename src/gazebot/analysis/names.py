@@ -15,6 +15,7 @@ English and Ukrainian (with a few Russian forms); no gazetteer, so "name" means 
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -40,7 +41,7 @@ _PARTICLE = r"(?:de|da|del|der|van|von|bin|al|la|le)"
 # A run of capitalised words and initials, optionally with lower-case particles between them.
 NAME_RUN = re.compile(
     rf"(?=[{_UPPER}])(?<![\w{_UPPER}{_LOWER}])(?:{_NAME_WORD}|{_INITIAL})"
-    rf"(?:[ \u00a0](?:{_PARTICLE}[ \u00a0])?(?:{_NAME_WORD}|{_INITIAL}))*"
+    rf"(?:[ \u00a0](?:{_PARTICLE}[ \u00a0]){{0,2}}(?!(?:Jr|Sr)\.)(?:{_NAME_WORD}|{_INITIAL}))*"
     r"(?:,? (?:Jr\.|Sr\.|(?:III|II|IV)\b))?"
 )
 
@@ -123,6 +124,11 @@ _NOT_NAMES = _word_set(
     in on at of for from to by with after before as and but or if when while since during
     according although though however meanwhile today yesterday tomorrow also then there here
     what who why how where which read said says asked told
+    later earlier now still yet so even last next first since until despite because unlike
+    like both all some many most several other another every each such only just instead thus
+    indeed again once speaking writing under over between among across through without within
+    against about around near recently currently finally moreover furthermore otherwise perhaps
+    maybe not no yes one two three new old former late dear please thanks thank
     monday tuesday wednesday thursday friday saturday sunday
     january february march april may june july august september october november december
     mr mrs ms dr sir
@@ -135,10 +141,12 @@ _NOT_NAMES = _word_set(
     street avenue party committee news times post university college department ministry
     forces army brigade regiment office council court company group agency
     в у на з із за до від після про це цей ця ці та і й але як що коли
-    україна україни росія росії сша київ москва
+    україна україни росія росії сша київ москва сьогодні вчора завтра ми ви я він вона вони
+    також крім під над через для після тому
     """
 )
 
+_CYRILLIC = re.compile(r"[а-яіїєґё]")
 _WORD = re.compile(rf"[{_UPPER}{_LOWER}][\w'’.-]*")
 
 
@@ -162,7 +170,8 @@ def _name_words(name: str) -> list[str]:
 
 
 def _is_name_word(word: str) -> bool:
-    return word.lower().strip(".,") not in _NOT_NAMES
+    lowered = word.lower().strip(".,")
+    return lowered not in _NOT_NAMES and lowered not in _TITLES
 
 
 def find_names(text: str) -> list[NameMention]:
@@ -225,20 +234,20 @@ def reference_at(phrase: str) -> tuple[ReferenceKind, str] | None:
     return None
 
 
-def _stem(word: str) -> str:
-    # Ukrainian names inflect ("Зеленський", "Зеленського"); compare on a shared stem.
-    word = word.lower().strip(".,’'")
-    if re.search(r"[а-яіїєґё]", word) and len(word) > 5:
-        return word[: max(4, len(word) - 3)]
-    return word
+def _same_word(surname: str, word: str) -> bool:
+    """Equal names; for Cyrillic, equal up to the case ending ("Зеленського" = "Зеленський")."""
+    a, b = surname.lower().strip(".,’'"), word.lower().strip(".,’'")
+    if a == b:
+        return True
+    if not _CYRILLIC.search(a):
+        return False
+    shared = len(os.path.commonprefix([a, b]))
+    return shared >= 4 and shared >= min(len(a), len(b)) - 3
 
 
 def _surname_matches(surname: str, full: str) -> bool:
     words = _name_words(full)
-    if not words:
-        return False
-    target = _stem(surname)
-    return any(_stem(word) == target for word in words[1:]) or _stem(words[-1]) == target
+    return len(words) >= 2 and any(_same_word(surname, word) for word in words[1:])
 
 
 def resolve(

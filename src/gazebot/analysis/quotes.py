@@ -122,6 +122,9 @@ _SENTENCE_END = re.compile(
 _OPENS_SPEECH = re.compile(r"(?:[.!?…:;][)\"”’»']*\s*|[”\"»’']\s+|[—–]\s*|\s--?\s*)$")
 # "he said, “…”", "Trump told reporters on Monday, “…”": the cue a few words before the comma.
 _CUE_THEN_COMMA = re.compile(rf"(?<![\w-])(?:{_CUE_WORDS})(?:[\s\u00a0]+[^\s,]+){{0,6}},\s*$")
+_OBJECT_CUE_THEN_NAME = re.compile(
+    r"(?:[Aa]ccording to|[Зз]а словами|[Пп]о словам)(?:[\s\u00a0]+[^\s,]+){1,5},\s*$"
+)
 _FIRST_LETTER = re.compile(r"[^\W\d_]")
 _BARE_CUE = re.compile(rf"(?<![\w-])(?:{_CUE_WORDS})\s*$")
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
@@ -236,7 +239,8 @@ def _speech_kind(text: str, pair: _Pair, before: str, after: str) -> int:
         return _NOT_SPEECH
     first_letter = _FIRST_LETTER.search(inner)
     if first_letter is not None and first_letter.group().islower():
-        return _CONTINUATION
+        # "За словами Зеленського, «ситуація …»" / "According to X, “…”" quote a whole clause.
+        return _SPEECH if _OBJECT_CUE_THEN_NAME.search(before) else _CONTINUATION
     return _SPEECH
 
 

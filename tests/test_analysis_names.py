@@ -1,0 +1,82 @@
+"""Person names: finding them, and resolving surnames, titles and pronouns to the full name."""
+
+from __future__ import annotations
+
+from gazebot.analysis.names import find_names, reference_at, resolve
+
+SEED_OPENING = (
+    "President Volodymyr Zelenskyy visited the frontline city of Kupyansk. "
+    "The Head of State met soldiers there."
+)
+
+
+def test_full_name_is_found_without_its_title_and_remembers_the_title() -> None:
+    mentions = find_names(SEED_OPENING)
+    zelenskyy = next(m for m in mentions if m.name == "Volodymyr Zelenskyy")
+    assert zelenskyy.title == "president"
+    assert zelenskyy.is_full
+    assert SEED_OPENING[zelenskyy.start : zelenskyy.end] == "Volodymyr Zelenskyy"
+
+
+def test_sentence_openers_and_title_words_are_not_names() -> None:
+    names = [m.name for m in find_names("The Head of State said. According to Reuters, it ended.")]
+    assert "The" not in names and "According" not in names and "Head" not in names
+    assert "Reuters" in names
+
+
+def test_names_keep_initials_particles_and_suffixes() -> None:
+    text = "John F. Kennedy met Ursula von der Leyen and Donald Trump Jr. in town."
+    names = [m.name for m in find_names(text)]
+    assert "John F. Kennedy" in names
+    assert "Ursula von der Leyen" in names
+    assert "Donald Trump Jr." in names
+
+
+def test_possessive_is_not_part_of_the_name() -> None:
+    assert [m.name for m in find_names("Zelenskyy’s office replied.")] == ["Zelenskyy"]
+
+
+def test_reference_kinds_for_cue_subjects() -> None:
+    assert reference_at("he") == ("pronoun", "he")
+    assert reference_at("вона") == ("pronoun", "вона")
+    assert reference_at("the Head of State") == ("title", "president")
+    assert reference_at("глава держави") == ("title", "president")
+    assert reference_at("the President") == ("title", "president")
+    assert reference_at("Zelenskyy") == ("name", "Zelenskyy")
+    assert reference_at("a statement") is None
+
+
+def test_title_resolves_to_the_person_written_with_it() -> None:
+    mentions = find_names("Andrii Hnatov spoke first. " + SEED_OPENING)
+    end = len("Andrii Hnatov spoke first. " + SEED_OPENING)
+    assert resolve(("title", "president"), mentions, end) == "Volodymyr Zelenskyy"
+
+
+def test_pronoun_resolves_to_the_latest_full_name_before_it() -> None:
+    text = "Andrii Hnatov spoke. Later Volodymyr Zelenskyy arrived."
+    mentions = find_names(text)
+    assert resolve(("pronoun", "he"), mentions, len(text)) == "Volodymyr Zelenskyy"
+    assert resolve(("pronoun", "he"), mentions, text.index("Later")) == "Andrii Hnatov"
+
+
+def test_surname_resolves_to_the_full_name_seen_earlier_only() -> None:
+    text = "Donald Trump spoke. Trump left."
+    mentions = find_names(text)
+    assert resolve(("name", "Trump"), mentions, len(text)) == "Donald Trump"
+    assert resolve(("name", "Trump"), mentions, 0) == "Trump"
+
+
+def test_honorific_is_dropped_when_resolving_a_surname() -> None:
+    text = "Paul Manafort arrived."
+    assert resolve(("name", "Mr. Manafort"), find_names(text), len(text)) == "Paul Manafort"
+
+
+def test_inflected_ukrainian_surname_resolves_to_the_full_name() -> None:
+    text = "Володимир Зеленський прибув до Києва."
+    mentions = find_names(text)
+    assert resolve(("name", "Зеленського"), mentions, len(text)) == "Володимир Зеленський"
+
+
+def test_nothing_to_resolve_to_gives_none() -> None:
+    assert resolve(("pronoun", "she"), [], 100) is None
+    assert resolve(("title", "president"), [], 100) is None

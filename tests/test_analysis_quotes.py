@@ -1,0 +1,165 @@
+"""Direct quotes with their speakers: what a reader of the card sees under "Key quotes"."""
+
+from __future__ import annotations
+
+import pytest
+
+from gazebot.analysis.card import Quote
+from gazebot.analysis.quotes import find_quote_spans, find_quotes
+
+ZELENSKYY = "Volodymyr Zelenskyy"
+
+
+def _body(seed_text: str) -> str:
+    """The seed without its title line, as analyze() hands it over."""
+    return seed_text.split("\n", 1)[1]
+
+
+def test_seed_finds_the_three_zelenskyy_quotes_with_his_full_name(seed_text: str) -> None:
+    quotes = find_quotes(_body(seed_text))
+    openings = ["Today, I am in the Kupyansk sector", "Today, achieving results", "It's like with Pokrovsk"]
+    for opening in openings:
+        matching = [q for q in quotes if q.text.startswith(opening)]
+        assert len(matching) == 1, opening
+        assert matching[0].speaker == ZELENSKYY
+    assert len(quotes) == 3
+
+
+def test_seed_ranks_the_quote_that_carries_the_story_first(seed_text: str) -> None:
+    top = find_quotes(_body(seed_text))[0]
+    assert top.text.startswith("Today, achieving results on the frontline is crucial")
+    assert top.text.endswith("in the negotiations to end the war,")
+    assert top.speaker == ZELENSKYY
+
+
+def test_seed_unit_names_in_quote_marks_are_not_quotes(seed_text: str) -> None:
+    texts = [q.text for q in find_quotes(_body(seed_text))]
+    assert not any(t.startswith(("Code 9.2", "Kupyansk")) for t in texts)
+
+
+def test_seed_nested_quote_stays_inside_the_pokrovsk_quote(seed_text: str) -> None:
+    texts = [q.text for q in find_quotes(_body(seed_text))]
+    assert "they have surrounded Kupyansk" not in texts
+    pokrovsk = next(t for t in texts if t.startswith("It's like with Pokrovsk"))
+    assert "‘they have surrounded Kupyansk’" in pokrovsk
+    assert pokrovsk.endswith("I am honestly surprised by such questions,")
+
+
+def test_every_quote_text_is_verbatim_from_the_article(seed_text: str) -> None:
+    body = _body(seed_text)
+    assert all(q.text in body for q in find_quotes(body))
+
+
+@pytest.mark.parametrize(
+    ("opening", "closing"),
+    [("“", "”"), ('"', '"'), ("«", "»"), ("„", "“"), ("‘", "’")],
+)
+def test_each_quote_mark_style_is_recognised(opening: str, closing: str) -> None:
+    text = (
+        "Angela Merkel spoke in Berlin on Monday.\n"
+        f"{opening}We will keep supporting Ukraine for as long as it takes,{closing} "
+        "Merkel told reporters."
+    )
+    assert find_quotes(text) == [
+        Quote("We will keep supporting Ukraine for as long as it takes,", "Angela Merkel")
+    ]
+
+
+def test_quote_split_by_its_cue_is_one_quotation_in_two_adjacent_parts() -> None:
+    text = (
+        "Kaja Kallas arrived in Kyiv on Tuesday.\n"
+        '"The first part of what I came to say is simple," she said. '
+        '"The second part is that Europe stands with Ukraine."'
+    )
+    spans = find_quote_spans(text)
+    assert len(spans) == 1
+    assert len(spans[0].parts) == 2
+    assert find_quotes(text) == [
+        Quote("The first part of what I came to say is simple,", "Kaja Kallas"),
+        Quote("The second part is that Europe stands with Ukraine.", "Kaja Kallas"),
+    ]
+
+
+def test_second_quote_with_its_own_cue_is_a_separate_quotation() -> None:
+    text = (
+        '"We are ready to talk about a ceasefire today," Emmanuel Macron said. '
+        'He added, "But nobody should mistake that for weakness."'
+    )
+    spans = find_quote_spans(text)
+    assert len(spans) == 2
+    assert all(span.speaker == "Emmanuel Macron" for span in spans)
+
+
+def test_titles_names_and_scare_quotes_are_not_quotes() -> None:
+    text = (
+        'The film "Grizzly Adams" was shown on Sunday. '
+        'Critics called the plan a "witch hunt" and moved on. '
+        'The 47th Brigade "Magura" held the line near the town.'
+    )
+    assert find_quotes(text) == []
+
+
+def test_partial_quote_inside_a_reporters_sentence_is_not_a_quote() -> None:
+    text = 'Donald Trump said the deal was "a disaster for the country" and left the room.'
+    assert find_quotes(text) == []
+
+
+def test_pronoun_and_title_resolve_to_the_full_name_seen_before() -> None:
+    text = (
+        "President Volodymyr Zelenskyy met soldiers near Kupyansk.\n"
+        '"We are holding our positions and will hold them," he said.\n'
+        '"Diplomacy is built on results at the front," the Head of State noted.'
+    )
+    assert [q.speaker for q in find_quotes(text)] == [ZELENSKYY, ZELENSKYY]
+
+
+def test_surname_alone_resolves_to_the_full_name_seen_earlier() -> None:
+    text = (
+        "Keir Starmer visited Washington.\n"
+        "“Our support will not waver, whatever happens next,” Starmer told reporters."
+    )
+    assert find_quotes(text)[0].speaker == "Keir Starmer"
+
+
+def test_cue_before_the_quote_gives_the_speaker() -> None:
+    text = 'Mark Rutte said in a statement: "The alliance will respond to any attack on its members."'
+    assert find_quotes(text) == [
+        Quote("The alliance will respond to any attack on its members.", "Mark Rutte")
+    ]
+
+
+def test_speaker_is_none_when_nobody_is_named() -> None:
+    text = "The meeting ended late.\n“This changes nothing for the people on the ground,” a source said."
+    assert find_quotes(text) == [Quote("This changes nothing for the people on the ground,", None)]
+
+
+def test_ukrainian_quotes_get_their_speakers() -> None:
+    text = (
+        "Президент Володимир Зеленський відвідав Харківщину.\n"
+        "«Сьогодні результати на фронті важливі для дипломатії», — заявив Зеленський.\n"
+        "За словами Зеленського, «ситуація під контролем, і ми продовжуємо роботу».\n"
+        "«Ми не віддамо жодного міста без бою», — наголосив глава держави."
+    )
+    quotes = find_quotes(text)
+    assert {q.text for q in quotes} == {
+        "Сьогодні результати на фронті важливі для дипломатії",
+        "ситуація під контролем, і ми продовжуємо роботу",
+        "Ми не віддамо жодного міста без бою",
+    }
+    assert all(q.speaker == "Володимир Зеленський" for q in quotes)
+
+
+def test_quote_over_several_sentences_is_kept_whole() -> None:
+    text = (
+        "Ursula von der Leyen addressed parliament.\n"
+        "“Europe must pay for its own defence. This is not a choice any more. "
+        "It is our duty to the next generation,” von der Leyen said."
+    )
+    (quote,) = find_quotes(text)
+    assert quote.text.startswith("Europe must pay") and quote.text.endswith("next generation,")
+    assert quote.speaker == "Ursula von der Leyen"
+
+
+def test_text_without_quote_marks_has_no_quotes() -> None:
+    assert find_quotes("Shelling continued overnight. No casualties were reported.") == []
+    assert find_quotes("") == []
