@@ -156,7 +156,8 @@ def test_quote_over_several_sentences_is_kept_whole() -> None:
         "It is our duty to the next generation,” von der Leyen said."
     )
     (quote,) = find_quotes(text)
-    assert quote.text.startswith("Europe must pay") and quote.text.endswith("next generation,")
+    assert quote.text.startswith("Europe must pay")
+    assert quote.text.endswith("next generation,")
     assert quote.speaker == "Ursula von der Leyen"
 
 

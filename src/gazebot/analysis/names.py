@@ -15,7 +15,6 @@ English and Ukrainian (with a few Russian forms); no gazetteer, so "name" means 
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -241,7 +240,7 @@ def _same_word(surname: str, word: str) -> bool:
         return True
     if not _CYRILLIC.search(a):
         return False
-    shared = len(os.path.commonprefix([a, b]))
+    shared = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
     return shared >= 4 and shared >= min(len(a), len(b)) - 3
 
 
