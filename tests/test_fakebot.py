@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import re
+import threading
+import time
 from collections.abc import AsyncIterator
 
 import httpx
@@ -395,3 +397,70 @@ async def test_application_answers_start_via_long_polling(fake_bot_api: FakeBotA
 def test_wait_for_messages_times_out_with_what_arrived(fake_bot_api: FakeBotAPI) -> None:
     with pytest.raises(AssertionError, match=r"(?i)wanted 1"):
         fake_bot_api.wait_for_messages(7, 1, timeout=0.1)
+
+
+async def test_a_restarted_application_takes_over_polling(fake_bot_api: FakeBotAPI) -> None:
+    """Stopping one Application and starting another against the same fake loses no update."""
+
+    async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.effective_message is not None
+        await update.effective_message.reply_text(f"echo {update.effective_message.text}")
+
+    for round_number in range(2):
+        app = Application.builder().token(fake_bot_api.token).base_url(fake_bot_api.base_url)
+        application = app.build()
+        application.add_handler(CommandHandler("ping", echo))
+        async with application:
+            await application.start()
+            assert application.updater is not None
+            await application.updater.start_polling(poll_interval=0, timeout=1)
+            before = fake_bot_api.count_sent(7)
+            fake_bot_api.send_command(7, f"/ping {round_number}")
+            await fake_bot_api.wait_for_messages_async(7, before + 1)
+            assert fake_bot_api.last_message(7).text == f"echo /ping {round_number}"
+            await application.updater.stop()
+            await application.stop()
+    assert fake_bot_api.pending_updates() == 0
+
+
+def test_close_releases_hung_requests_at_once() -> None:
+    fake = FakeBotAPI().start()
+    fake.hang_next("getMe", seconds=60)
+    outcome: list[str] = []
+
+    def call() -> None:
+        with httpx.Client(timeout=30) as client:
+            try:
+                client.post(f"{fake.base_url}{fake.token}/getMe")
+                outcome.append("answered")
+            except httpx.HTTPError:
+                outcome.append("dropped")
+
+    worker = threading.Thread(target=call)
+    worker.start()
+    fake.wait_until(lambda: fake.in_flight["getMe"], timeout=5)
+    started = time.monotonic()
+    fake.close()
+    worker.join(timeout=10)
+    assert not worker.is_alive()
+    assert time.monotonic() - started < 5
+    assert outcome
+
+
+async def test_multipart_and_form_requests_are_decoded(fake_bot_api: FakeBotAPI) -> None:
+    url = f"{fake_bot_api.base_url}{fake_bot_api.token}/sendMessage"
+    markup = '{"inline_keyboard": [[{"text": "Read", "url": "https://example.org/"}]]}'
+    async with httpx.AsyncClient() as client:
+        multipart = await client.post(
+            url,
+            data={"chat_id": "-1001234567890", "text": "<b>multi</b>", "parse_mode": "HTML",
+                  "reply_markup": markup},
+            files={"unused": ("a.txt", b"file body")},
+        )
+        form = await client.post(url, data={"chat_id": "8", "text": "form"})
+    result = multipart.json()["result"]
+    assert result["chat"] == {"id": -1001234567890, "type": "supergroup",
+                              "title": "Group -1001234567890"}
+    assert result["entities"] == [{"type": "bold", "offset": 0, "length": 5}]
+    assert result["reply_markup"]["inline_keyboard"][0][0]["url"] == "https://example.org/"
+    assert form.json()["result"]["text"] == "form"

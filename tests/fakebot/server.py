@@ -37,6 +37,7 @@ DEFAULT_TOKEN = "123456789:AAFakeTokenForTestsOnly_abcdefghijk"
 MAX_TEXT_LENGTH = 4096
 MAX_CALLBACK_DATA_BYTES = 64
 MAX_BUTTONS = 100
+SUPERGROUP_IDS_BELOW = -1_000_000_000_000  # Bot API ids of supergroups and channels: -100…
 DEFAULT_UPDATE_TYPES = frozenset(
     {
         "message",
@@ -227,12 +228,14 @@ class FakeBotAPI:
         self._users: dict[int, dict[str, Any]] = {}
         self._messages: dict[tuple[int, int], SentMessage] = {}
         self._sent_order: list[tuple[int, int]] = []
+        self._sent_by_chat: dict[int, list[tuple[int, int]]] = {}
         self._open_callbacks: dict[str, dict[str, Any]] = {}
         self.callback_answers: list[dict[str, Any]] = []
         self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
         self.calls: list[ApiCall] = []
         self.method_counts: Counter[str] = Counter()
         self.rate_limited = 0
+        self.in_flight: Counter[str] = Counter()  # requests being answered (or hanging) now
         self._method_faults: dict[str, deque[_MethodFault]] = {}
         self._random_faults: tuple[float, frozenset[str] | None, int, random.Random] | None = None
         self.set_limits(
@@ -539,11 +542,36 @@ class FakeBotAPI:
         """Snapshots of the bot's messages (to one chat, or all), in sending order, edits applied;
         deleted messages are left out."""
         with self._lock:
+            keys = self._sent_order if chat_id is None else self._sent_by_chat.get(chat_id, [])
             return [
                 copy.deepcopy(self._messages[key])
-                for key in self._sent_order
-                if (chat_id is None or key[0] == chat_id) and not self._messages[key].deleted
+                for key in keys
+                if not self._messages[key].deleted
             ]
+
+    def count_sent(self, chat_id: int | None = None) -> int:
+        """How many messages the bot has sent (to one chat, or all), deleted ones included.
+
+        Take it before acting as a user, then wait for ``count_sent(...) + n`` messages."""
+        with self._lock:
+            if chat_id is None:
+                return len(self._sent_order)
+            return len(self._sent_by_chat.get(chat_id, []))
+
+    def last_message(self, chat_id: int) -> SentMessage:
+        """The bot's latest message in a chat (edits applied); LookupError if there is none."""
+        found = self.sent_messages(chat_id)
+        if not found:
+            raise LookupError(f"the bot sent nothing to chat {chat_id}")
+        return found[-1]
+
+    def clear_log(self) -> None:
+        """Forget logged calls, counters and callback answers (messages and chats stay)."""
+        with self._lock:
+            self.calls.clear()
+            self.method_counts.clear()
+            self.rate_limited = 0
+            self.callback_answers.clear()
 
     def wait_for_messages(
         self, chat_id: int | None, count: int, timeout: float = 5.0
@@ -555,14 +583,15 @@ class FakeBotAPI:
         deadline = time.monotonic() + timeout
         with self._lock:
             while True:
-                found = self.sent_messages(chat_id)
-                if len(found) >= count:
+                found = self._enough(chat_id, count)
+                if found is not None:
                     return found
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
+                    shown = [m.text[:80] for m in self.sent_messages(chat_id)]
                     raise AssertionError(
-                        f"chat {chat_id} got {len(found)} bot messages within {timeout}s, "
-                        f"wanted {count}: {[m.text[:80] for m in found]!r}"
+                        f"chat {chat_id} got {len(shown)} bot messages within {timeout}s, "
+                        f"wanted {count}: {shown!r}"
                     )
                 self._lock.wait(remaining)
 
@@ -582,6 +611,8 @@ class FakeBotAPI:
         return found
 
     def _enough(self, chat_id: int | None, count: int) -> list[SentMessage] | None:
+        if self.count_sent(chat_id) < count:
+            return None
         found = self.sent_messages(chat_id)
         return found if len(found) >= count else None
 
@@ -646,7 +677,10 @@ class FakeBotAPI:
         chat = self._chats.get(chat_id)
         if chat is None:
             if chat_type is None:
-                chat_type = "private" if chat_id > 0 else "group"
+                if chat_id > 0:
+                    chat_type = "private"
+                else:
+                    chat_type = "supergroup" if chat_id <= SUPERGROUP_IDS_BELOW else "group"
             data: dict[str, Any] = {"id": chat_id, "type": chat_type}
             if chat_type == "private":
                 user = self.user(chat_id)
@@ -698,6 +732,9 @@ class FakeBotAPI:
             return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
         name = method.lower()
         status, body, description = 200, {}, None
+        with self._lock:
+            self.in_flight[method] += 1
+            self._changed()
         try:
             fault = self._take_fault(name)
             if fault is not None and fault.hang_seconds is not None:
@@ -715,6 +752,7 @@ class FakeBotAPI:
             if error.parameters:
                 body["parameters"] = error.parameters
         with self._lock:
+            self.in_flight[method] -= 1
             self.method_counts[method] += 1
             if status == 429:
                 self.rate_limited += 1
@@ -940,6 +978,7 @@ class FakeBotAPI:
             key = (message.chat_id, message.message_id)
             self._messages[key] = message
             self._sent_order.append(key)
+            self._sent_by_chat.setdefault(key[0], []).append(key)
             self._changed()
             return self._message_json(message)
 
