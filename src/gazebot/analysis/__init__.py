@@ -33,14 +33,13 @@ def analyze(text: str, title: str = "", url: str = "") -> Card:
     quote, figure or topic material."""
     prepared = prepare(text, title)
     furniture = [sentence.text for sentence in prepared.furniture]
-    story = [sentence.text for sentence in prepared.sentences]
     language = detect_language(prepared.clean or text)
     outlet = find_outlet(furniture, url)
     return Card(
         title=title,
         url=url,
         source=outlet,
-        via=find_via(furniture, story, outlet),
+        via=find_via(furniture, prepared.clean, outlet),
         language=language,
         summary=summarize(prepared.sentences, title),
         quotes=tuple(find_quotes(prepared.clean)),

@@ -69,7 +69,8 @@ _AGENCY_ALTERNATION = "|".join(re.escape(name) for name in _AGENCIES)
 _AGENCY_MENTION = re.compile(
     rf"\((?P<a>{_AGENCY_ALTERNATION})\)|/(?P<b>{_AGENCY_ALTERNATION})/"
     rf"|\b(?:according to|citing|told|reported by|via)[ \t]+(?P<c>{_AGENCY_ALTERNATION})\b"
-    rf"|[—–-][ \t]*(?P<d>{_AGENCY_ALTERNATION})[ \t]*$"
+    rf"|[—–-][ \t]*(?P<d>{_AGENCY_ALTERNATION})[ \t]*$",
+    re.MULTILINE,
 )
 
 # Outlets whose name cannot be read off their host name.
@@ -106,7 +107,7 @@ _LATIN_STOPWORDS = {
     "fr": frozenset(["le", "la", "les", "et", "des", "est", "une", "pour", "dans", "que"]),
     "es": frozenset(["el", "los", "las", "y", "es", "una", "para", "con", "por", "que"]),
 }
-_SAMPLE = 5000
+_SAMPLE = 1000
 
 
 def _clean_name(name: str) -> str:
@@ -130,7 +131,7 @@ def find_outlet(furniture: Iterable[str], url: str = "") -> str | None:
     return host
 
 
-def find_via(furniture: Iterable[str], sentences: Iterable[str], outlet: str | None) -> str | None:
+def find_via(furniture: Iterable[str], story: str, outlet: str | None) -> str | None:
     """The agency the story rests on: from a source line ("…, referring to Reuters"), a
     dateline ("(Reuters) -") or a credit ("according to AFP"); None if the outlet is its own."""
     for line in furniture:
@@ -139,11 +140,10 @@ def find_via(furniture: Iterable[str], sentences: Iterable[str], outlet: str | N
             if match:
                 name = _clean_name(match.group("name"))
                 return None if name == outlet else name
-    for sentence in sentences:
-        match = _AGENCY_MENTION.search(sentence)
-        if match:
-            name = next(group for group in match.groups() if group)
-            return None if name == outlet else name
+    match = _AGENCY_MENTION.search(story)
+    if match:
+        name = next(group for group in match.groups() if group)
+        return None if name == outlet else name
     return None
 
 
@@ -151,8 +151,7 @@ def detect_language(text: str) -> str:
     """ISO 639-1 code from letters and function words: "uk", "ru", "en", "de", "fr", "es"."""
     sample = text[:_SAMPLE]
     cyrillic = len(_CYRILLIC.findall(sample))
-    latin = len(_LATIN.findall(sample))
-    if cyrillic > latin:
+    if cyrillic * 4 > len(sample) or cyrillic > len(_LATIN.findall(sample)):
         ukrainian = len(_UKRAINIAN_ONLY.findall(sample))
         russian = len(_RUSSIAN_ONLY.findall(sample))
         return "ru" if russian > ukrainian else "uk"

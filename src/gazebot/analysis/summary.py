@@ -23,6 +23,7 @@ MAX_SENTENCES = 3
 # Only the likeliest sentences are combined: enough for the best set, cheap to search.
 _SHORTLIST = 10
 
+_STEM_LENGTH = 6
 _WORD = re.compile(r"[^\W_]+(?:[’'][^\W_]+)*", re.UNICODE)
 _DIGIT = re.compile(r"\d")
 _QUOTE_MARK = re.compile(r"[\"“”«»„]")
@@ -75,16 +76,13 @@ _WEIGHTS = (
 )
 
 
-def _stem(word: str) -> str:
-    """A crude, language-blind stem: enough to match "profit" with "profits"."""
-    return word[:6]
-
-
 def _content_words(text: str) -> frozenset[str]:
+    """The sentence's content words, crudely stemmed (the first six letters: enough to match
+    "profit" with "profits", language-blind)."""
     return frozenset(
-        _stem(word)
-        for word in (match.group(0).lower() for match in _WORD.finditer(text))
-        if word not in _STOPWORDS and len(word) > 1
+        word[:_STEM_LENGTH]
+        for word in _WORD.findall(text.lower())
+        if len(word) > 1 and word not in _STOPWORDS
     )
 
 
@@ -93,14 +91,18 @@ def sentence_features(sentences: Sequence[Sentence], title: str = "") -> list[li
     count = len(sentences)
     bags = [_content_words(sentence.text) for sentence in sentences]
     title_bag = _content_words(title)
-    centralities = []
-    for i, bag in enumerate(bags):
-        total = 0.0
-        if bag:
-            for j, other in enumerate(bags):
-                if i != j and other:
-                    total += len(bag & other) / math.sqrt(len(bag) * len(other))
-        centralities.append(total)
+    # Degree centrality: summed cosine similarity of binary word bags.
+    norms = [math.sqrt(len(bag)) for bag in bags]
+    centralities = [0.0] * count
+    for i in range(count):
+        bag, norm = bags[i], norms[i]
+        if not bag:
+            continue
+        for j in range(i + 1, count):
+            if norms[j]:
+                similarity = len(bag & bags[j]) / (norm * norms[j])
+                centralities[i] += similarity
+                centralities[j] += similarity
     top_centrality = max(centralities, default=0.0) or 1.0
     rows = []
     previous_paragraph = -1

@@ -84,6 +84,8 @@ _OPENER_WORDS = _word_set(
 
 _INITIAL = re.compile(r"(?:^|[\s(\"“«])(?:[A-ZА-ЯІЇЄҐ]\.)+$")
 _LAST_TOKEN = re.compile(r"([\w.’'-]+)[.]$")
+# Enough text before a full stop to read the abbreviation or initials it ends.
+_LOOK_BACK = 40
 _NUMBER_END = re.compile(r"\d[.]$")
 _OPENERS = '"“«„'
 _STRAIGHT_QUOTE = '"'
@@ -160,19 +162,17 @@ def _stop_continues(before: str, following: str) -> bool:
     return bool(_INITIAL.search(before)) or (len(word) == 1 and word.isalpha())
 
 
-def _quote_is_open(paragraph: str, upto: int) -> bool:
-    """Is a double quotation opened before `upto` and not yet closed (so the boundary is
-    inside a quotation that goes on)?"""
-    depth = 0
-    straight_open = False
-    for char in paragraph[:upto]:
+def _quote_state(text: str, depth: int, straight_open: bool) -> tuple[int, bool]:
+    """The double-quote state after reading `text`: how many curly or angle quotations are
+    open, and whether a straight one is."""
+    for char in text:
         if char in "“«„":
             depth += 1
         elif char in "”»" and depth:
             depth -= 1
         elif char == _STRAIGHT_QUOTE:
             straight_open = not straight_open
-    return depth > 0 or straight_open
+    return depth, straight_open
 
 
 def _quote_closes_soon(paragraph: str, position: int, limit: int = 500) -> bool:
@@ -189,6 +189,8 @@ def split_sentences(paragraph: str) -> list[tuple[int, int]]:
     the paragraph does not split it, so a quote of several sentences stays one sentence."""
     spans = []
     start = 0
+    has_quotes = any(mark in paragraph for mark in '"“«„')
+    depth, straight_open, read_to = 0, False, 0
     for match in _BOUNDARY.finditer(paragraph):
         end = match.end()
         following = match.group(1)
@@ -199,12 +201,14 @@ def split_sentences(paragraph: str) -> list[tuple[int, int]]:
         if (
             punctuation.startswith(".")
             and not punctuation.startswith("..")
-            and _stop_continues(paragraph[: match.start() + 1], following)
+            and _stop_continues(paragraph[max(0, match.start() - _LOOK_BACK) : match.start() + 1], following)
         ):
             continue
-        closes_quote = punctuation[-1] in '"”»'
-        if not closes_quote and _quote_is_open(paragraph, end) and _quote_closes_soon(paragraph, end):
-            continue
+        if has_quotes and punctuation[-1] not in '"”»':
+            depth, straight_open = _quote_state(paragraph[read_to:end], depth, straight_open)
+            read_to = end
+            if (depth or straight_open) and _quote_closes_soon(paragraph, end):
+                continue
         spans.append((start, end))
         start = end
         while start < len(paragraph) and paragraph[start].isspace():

@@ -31,16 +31,15 @@ _CONNECTOR = r"(?:of|de|da|van|von|der|bin|al|la|le|du|del)"
 _CAPITALISED_RUN = re.compile(
     rf"(?:{_TOKEN})(?:[ \t]+(?:{_CONNECTOR}[ \t]+)?(?:{_TOKEN}))*(?:[ \t]\d{{1,2}}\b(?![.,]\d))?"
 )
-_QUOTE_OPENING = re.compile(r"(?:^|[:\"“«„‘(\[—–-])[\s\"“«„‘'(\[—–-]*$")
+_OPENING_MARKS = ':"“«„‘([—–-'
+_SKIPPED_BEFORE_RUN = " \t\"“«„‘'([—–-"
 _POSSESSIVE = re.compile(r"[’'ʼ]s$")
 _KEY_WORD = re.compile(r"[^\W_]+(?:[’'ʼ`][^\W_]+)*")
 _APOSTROPHES = re.compile(r"[’'ʼ`]")
 _DOUBLED = re.compile(r"(\w)\1+")
 # Case endings of Ukrainian nouns as they read once transliterated (longest first), so that
 # "Куп'янську" and "Kupiansk" share a key; a stem keeps at least four letters.
-_ENDINGS = ("iakh", "akh", "ami", "ovi", "evi", "omu", "oho", "oiu", "eiu", "iu", "om", "em")
-_SHORT_ENDINGS = ("ia", "a", "u", "i")
-_MIN_STEM = 3
+_ENDING = re.compile(r"(.{3,}?)(?:iakh|akh|ami|ovi|evi|omu|oho|oiu|eiu|iu|om|em|ia|a|u|i)$")
 
 _TRANSLITERATION = str.maketrans(
     {
@@ -114,6 +113,7 @@ _NOT_TOPICS = _word_set(
     він вона вони ми ви я це той ця цей там тут але і та
     """
 )
+_NEVER_ALONE = _LEADING_TITLES | _NOT_TOPICS
 _DEMONYM = re.compile(
     r"(?:ian|ean|ese|ish|i)s?$"
     r"|^(?:americans?|africans?|mexicans?|koreans?|french|dutch|greeks?|thai|swiss|welsh)$"
@@ -123,15 +123,20 @@ _DEMONYM = re.compile(
 def _fold(word: str) -> str:
     """One word's key: transliterated, accents and apostrophes gone, y→i, doubled letters
     single, a Ukrainian case ending dropped."""
-    lowered = _POSSESSIVE.sub("", word.lower()).translate(_TRANSLITERATION)
-    plain = "".join(
-        char for char in unicodedata.normalize("NFKD", lowered) if not unicodedata.combining(char)
+    lowered = word.lower()
+    if not lowered.isalnum():
+        lowered = _APOSTROPHES.sub("", _POSSESSIVE.sub("", lowered))
+    lowered = lowered.translate(_TRANSLITERATION)
+    plain = (
+        lowered
+        if lowered.isascii()
+        else "".join(
+            char for char in unicodedata.normalize("NFKD", lowered) if not unicodedata.combining(char)
+        )
     )
-    folded = _DOUBLED.sub(r"\1", _APOSTROPHES.sub("", plain).replace("y", "i").replace("ie", "i"))
-    for ending in (*_ENDINGS, *_SHORT_ENDINGS):
-        if folded.endswith(ending) and len(folded) - len(ending) >= _MIN_STEM:
-            return folded[: -len(ending)]
-    return folded
+    folded = _DOUBLED.sub(r"\1", plain.replace("y", "i").replace("ie", "i"))
+    stem = _ENDING.match(folded)
+    return stem.group(1) if stem else folded
 
 
 def topic_key(text: str) -> str:
@@ -208,26 +213,36 @@ def find_topics(sentences: Sequence[Sentence], title: str = "", limit: int = MAX
     together, and a surname alone counts towards the full name seen elsewhere. Score:
     mentions, plus a bonus for the title and for the opening sentences."""
     runs: list[tuple[list[str], int, bool]] = []
+    folded: dict[str, str] = {}
+
+    def fold(word: str) -> str:
+        key = folded.get(word)
+        if key is None:
+            key = folded[word] = _fold(word)
+        return key
+
     mid_sentence_keys: set[str] = set()
     for sentence in sentences:
         text = sentence.text
         for match in _CAPITALISED_RUN.finditer(text):
             # A sentence's start, or a quotation's, capitalises any word.
-            opens = bool(_QUOTE_OPENING.search(text, 0, match.start()))
+            opens = _opens_sentence_or_quote(text, match.start())
             for number, tokens in enumerate(_split_runs(match.group(0))):
                 at_opening = number == 0 and opens
+                if len(tokens) == 1 and tokens[0].lower() in _NEVER_ALONE:
+                    continue
                 if not at_opening:
-                    mid_sentence_keys.update(_fold(token) for token in tokens)
+                    mid_sentence_keys.update(fold(token) for token in tokens)
                 runs.append((tokens, sentence.index, at_opening))
     candidates: dict[str, _Candidate] = {}
     order = 0
     for run, index, at_opening in runs:
-        tokens = run[1:] if at_opening and _fold(run[0]) not in mid_sentence_keys else run
+        tokens = run[1:] if at_opening and fold(run[0]) not in mid_sentence_keys else run
         tokens = _trim(tokens)
         if not _is_name(tokens):
             continue
         surface = " ".join(_POSSESSIVE.sub("", token) for token in tokens)
-        key = topic_key(surface)
+        key = " ".join(k for k in (fold(m.group(0)) for m in _KEY_WORD.finditer(surface)) if k)
         if not key:
             continue
         candidate = candidates.get(key)
@@ -245,6 +260,16 @@ def find_topics(sentences: Sequence[Sentence], title: str = "", limit: int = MAX
             candidate.bonus += _TITLE_BONUS
     ranked = sorted(candidates.values(), key=lambda c: (-c.score, c.first_seen))
     return tuple(c.display() for c in ranked if c.score >= _MIN_SCORE)[:limit]
+
+
+def _opens_sentence_or_quote(text: str, position: int) -> bool:
+    """Does the word at `position` start the sentence or a quotation (capitalised anyway)?"""
+    index = position - 1
+    while index >= 0 and text[index] in _SKIPPED_BEFORE_RUN:
+        if text[index] in _OPENING_MARKS:
+            return True
+        index -= 1
+    return index < 0
 
 
 def _fold_short_forms(candidates: dict[str, _Candidate]) -> None:
