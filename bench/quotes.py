@@ -12,7 +12,8 @@ annotators (`<article>_<annotator>.ann`); the first annotator in name order is u
 article counts once.
 
 Gold quotes: every attribution Content whose first span starts with a quote mark (", “, ”, «,
-„, ‘, ') — PolNeAR's direct quotes. A Content may have several spans: PolNeAR annotates a quote
+„, ‘, ') — PolNeAR's direct quotes — or starts with a letter right after an opening mark (18
+train spans leave out the mark they follow). A Content may have several spans: PolNeAR annotates a quote
 split by its cue (“First part,” he said. “Second part.”) as one Content, so the whole Content is
 one gold quote, and our prediction unit is likewise one quotation with all its parts
 (`find_quote_spans`). Partial quotes inside a paraphrase (`called the plan “a disaster”`) belong
@@ -59,6 +60,7 @@ def _word_set(words: str) -> frozenset[str]:
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 QUOTE_MARKS = "\"“”«»„‘’'"
+OPENING_MARKS = "\"“«„‘'"
 WORD = re.compile(r"[^\W_]+")
 NOT_NAME_HEADS = _word_set(
     "he she they it we i you his her their its this that these those the a an one some "
@@ -109,7 +111,11 @@ def load(split_dir: Path) -> list[Article]:
             if content is None:
                 continue
             parts = content[1]
-            if text[parts[0][0] : parts[0][1]].lstrip()[:1] not in QUOTE_MARKS:
+            first = parts[0][0]
+            opens_with_mark = text[first : parts[0][1]].lstrip()[:1] in QUOTE_MARKS
+            # A few spans leave out the opening mark they follow (an off-by-one in the corpus).
+            follows_mark = first > 0 and text[first - 1] in OPENING_MARKS and text[first].isalnum()
+            if not (opens_with_mark or follows_mark):
                 continue
             source_span = spans.get(event.get("Source", ""))
             source = " ".join(text[a:b] for a, b in source_span[1]) if source_span is not None else None

@@ -125,6 +125,8 @@ _CUE_THEN_COMMA = re.compile(rf"(?<![\w-])(?:{_CUE_WORDS})(?:[\s\u00a0]+[^\s,]+)
 _OBJECT_CUE_THEN_NAME = re.compile(
     r"(?:[Aa]ccording to|[Зз]а словами|[Пп]о словам)(?:[\s\u00a0]+[^\s,]+){1,5},\s*$"
 )
+_CLOSES_SENTENCE = re.compile(r"[.…]\W*$")
+_STARTS_SENTENCE = re.compile(r"\s+[A-ZА-ЯІЇЄҐ]")
 _FIRST_LETTER = re.compile(r"[^\W\d_]")
 _BARE_CUE = re.compile(rf"(?<![\w-])(?:{_CUE_WORDS})\s*$")
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
@@ -133,6 +135,7 @@ _LOWER_START = re.compile(r"\s*[a-zа-яіїєґ]")
 _STEM = re.compile(r"(?<![^\W\d_])([^\W\d_]{4,6})[^\W\d_]*")
 _CUE_CLAUSE_WORDS = 25
 _CUE_NEAR_WORDS = 12
+_CUE_AT_ONCE_WORDS = 5
 _LOOK_BACK = 400
 _BETWEEN_PARTS_WORDS = 40
 _SUBJECT_WORDS = 30
@@ -194,6 +197,9 @@ def _sentence_before(text: str, pair: _Pair) -> str:
 def _clause_after(text: str, pair: _Pair, limit: int) -> str:
     """The text after the closing mark up to the end of its sentence (or `limit`)."""
     after = text[pair.end : min(pair.paragraph_end, limit)]
+    # “… the end of it.” Then a new sentence: the quote closed its own sentence.
+    if _CLOSES_SENTENCE.search(text, pair.inner_start, pair.inner_end) and _STARTS_SENTENCE.match(after):
+        return ""
     boundary = _SENTENCE_END.search(after)
     cut = boundary.start() + 1 if boundary else len(after)
     return after[:cut]
@@ -232,10 +238,16 @@ def _speech_kind(text: str, pair: _Pair, before: str, after: str) -> int:
     if not (opens_sentence or follows_cue or bare_cue):
         return _NOT_SPEECH
     if words <= _SHORT_QUOTE_WORDS and not (ends_clause and (cue_after or follows_cue)):
-        return _NOT_SPEECH
+        # “…,” he said. “Very good.” — a short clause only as the end of a split quotation.
+        return _CONTINUATION if ends_clause else _NOT_SPEECH
     # A quoted title or name runs on into the reporter's sentence: “Code 9.2” was formed …,
     # ''The Trumps,'' by Gwenda Blair, …
     if _LOWER_START.match(after) and not cue_after:
+        return _NOT_SPEECH
+    # “Many would consider that an embarrassment” if she lost …: a quoted fragment carried on
+    # by the reporter, not a quotation (unless a cue follows at once: “…” he said).
+    cue_at_once = cue is not None and _word_count(after[: cue.start()]) <= _CUE_AT_ONCE_WORDS
+    if not ends_clause and after.strip(" \u00a0.!?;") and not cue_at_once:
         return _NOT_SPEECH
     first_letter = _FIRST_LETTER.search(inner)
     if first_letter is not None and first_letter.group().islower():
