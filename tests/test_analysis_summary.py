@@ -1,0 +1,85 @@
+"""The summary: two or three verbatim sentences, short, in article order, about the story."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from gazebot.analysis import analyze
+from gazebot.analysis.summary import WORD_BUDGET, summarize
+from gazebot.analysis.text import prepare
+
+ARTICLE = """Storm Ciara closes schools across Wales
+
+Storm Ciara closed 300 schools across Wales on Monday as winds of 90mph hit the coast.
+The Met Office issued an amber warning for wind, and Welsh ministers urged people to stay home.
+My neighbour's cat, however, slept through the whole thing.
+Rail services between Cardiff and Swansea were cancelled, and 20,000 homes lost power in Wales.
+Schools in Wales are expected to reopen on Wednesday once the storm passes, officials said.
+In other news, a local bakery won a prize for its bread.
+"""
+
+
+def test_summary_is_two_or_three_verbatim_sentences_in_article_order() -> None:
+    title, _, body = ARTICLE.partition("\n")
+    summary = summarize(prepare(body, title).sentences, title)
+    assert 2 <= len(summary) <= 3
+    assert all(sentence in body for sentence in summary)
+    positions = [body.index(sentence) for sentence in summary]
+    assert positions == sorted(positions)
+    assert sum(len(sentence.split()) for sentence in summary) <= WORD_BUDGET
+
+
+def test_summary_leaves_out_the_asides() -> None:
+    title, _, body = ARTICLE.partition("\n")
+    summary = " ".join(summarize(prepare(body, title).sentences, title))
+    assert "Storm Ciara closed 300 schools" in summary
+    assert "cat" not in summary
+    assert "bakery" not in summary
+
+
+def test_summary_never_holds_site_furniture() -> None:
+    body = (
+        "As The Gaze reported earlier, the ministry denied everything said about the city.\n"
+        "The army retook the city of Kupyansk on Monday.\n"
+        "The Gaze reports on it, referring to Reuters.\n"
+        "The city of Kupyansk had been held by Russian troops since spring.\n"
+        "Read also on The Gaze: The city of Kupyansk in ten pictures\n"
+    )
+    summary = analyze(body, "The army retakes Kupyansk").summary
+    assert summary
+    assert not any("The Gaze" in sentence or "Read also" in sentence for sentence in summary)
+
+
+def test_a_short_article_gives_what_it_has() -> None:
+    assert summarize(prepare("Only one sentence here.").sentences) == ("Only one sentence here.",)
+    assert summarize(prepare("").sentences) == ()
+
+
+def test_a_single_sentence_longer_than_the_budget_is_still_given() -> None:
+    long_sentence = " ".join(["word"] * 120) + "."
+    assert summarize(prepare(long_sentence).sentences) == (long_sentence,)
+
+
+@pytest.mark.corpus
+def test_summaries_beat_lead3_on_bbc_articles(corpora: Path) -> None:
+    """On a sample of BBC articles, our cut-at-75-words summaries share more bigrams with the
+    human summaries than the first three sentences do."""
+    rouge_scorer = pytest.importorskip("rouge_score.rouge_scorer")
+    scorer = rouge_scorer.RougeScorer(["rouge2"], use_stemmer=True)
+    root = corpora / "summaries" / "bbc"
+    paths = sorted((root / "articles").glob("*/*.txt"))[1::12]
+    assert paths
+    ours = lead = 0.0
+    for path in paths:
+        title, _, body = path.read_text(encoding="utf-8", errors="replace").partition("\n")
+        reference_path = root / "summaries" / path.parent.name / path.name
+        reference = " ".join(re.split(r"(?<=[.!?\"])(?=[A-Z\"])", reference_path.read_text(errors="replace")))
+        summary = analyze(body, title).summary
+        assert all(sentence in body for sentence in summary)
+        first_three = " ".join(s.text for s in prepare(body, title).sentences[:3])
+        ours += scorer.score(reference, " ".join(" ".join(summary).split()[:75]))["rouge2"].fmeasure
+        lead += scorer.score(reference, " ".join(first_three.split()[:75]))["rouge2"].fmeasure
+    assert ours / len(paths) > lead / len(paths) + 0.05

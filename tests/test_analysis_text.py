@@ -1,0 +1,136 @@
+"""Text preparation: sentences with offsets, abbreviations, quotes, Ukrainian, furniture."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gazebot.analysis.text import is_furniture, paragraphs, prepare, split_sentences
+
+
+def sentences_of(paragraph: str) -> list[str]:
+    return [paragraph[start:end] for start, end in split_sentences(paragraph)]
+
+
+def test_abbreviations_initials_and_decimals_do_not_end_a_sentence() -> None:
+    text = (
+        "Mr. Smith met Dr. J. R. Tolkien in the U.S. on Jan. 5. "
+        "Profits rose 3.5% to $1.13bn. St. Paul's was shut."
+    )
+    assert sentences_of(text) == [
+        "Mr. Smith met Dr. J. R. Tolkien in the U.S. on Jan. 5.",
+        "Profits rose 3.5% to $1.13bn.",
+        "St. Paul's was shut.",
+    ]
+
+
+def test_dotted_acronym_ends_a_sentence_before_a_typical_opener() -> None:
+    assert sentences_of("He moved to the U.S. The firm, Acme Inc. said no.") == [
+        "He moved to the U.S.",
+        "The firm, Acme Inc. said no.",
+    ]
+
+
+def test_a_year_or_a_number_can_end_a_sentence() -> None:
+    assert sentences_of("It ended in 2004. See No. 10 for more. Then it rained 3 mm. Done.") == [
+        "It ended in 2004.",
+        "See No. 10 for more.",
+        "Then it rained 3 mm.",
+        "Done.",
+    ]
+
+
+def test_a_quotation_of_several_sentences_stays_one_sentence() -> None:
+    text = '"We won. We are happy," he said. “It works. Really,” she added. Next.'
+    assert sentences_of(text) == [
+        '"We won. We are happy," he said.',
+        "“It works. Really,” she added.",
+        "Next.",
+    ]
+
+
+def test_ukrainian_punctuation_and_abbreviations() -> None:
+    text = (
+        "Зеленський відвідав м. Куп’янськ у 2022 р. Там було 1,5 млн грн. "
+        "«Ми переможемо. Слава Україні», — сказав він. Кінець!"
+    )
+    assert sentences_of(text) == [
+        "Зеленський відвідав м. Куп’янськ у 2022 р.",
+        "Там було 1,5 млн грн.",
+        "«Ми переможемо. Слава Україні», — сказав він.",
+        "Кінець!",
+    ]
+
+
+def test_question_and_exclamation_marks_end_sentences() -> None:
+    assert sentences_of("Why now? Because! It is late… Still here.") == [
+        "Why now?",
+        "Because!",
+        "It is late…",
+        "Still here.",
+    ]
+
+
+def test_paragraphs_keep_their_offsets() -> None:
+    text = "  First line.\n\nSecond line.  \n"
+    found = paragraphs(text)
+    assert [p.text for p in found] == ["First line.", "Second line."]
+    assert all(text[p.start : p.end] == p.text for p in found)
+
+
+def test_sentences_are_verbatim_slices_of_the_article() -> None:
+    text = "Title\n\nOne sentence here. Another one, Mr. Brown said.\nSecond paragraph."
+    prepared = prepare(text, "Title")
+    assert [s.text for s in prepared.sentences] == [
+        "One sentence here.",
+        "Another one, Mr. Brown said.",
+        "Second paragraph.",
+    ]
+    assert all(text[s.start : s.end] == s.text for s in prepared.sentences)
+    assert [s.paragraph for s in prepared.sentences] == [0, 0, 1]
+
+
+def test_a_first_line_repeating_the_title_is_not_story() -> None:
+    prepared = prepare("Big News Today\nThe story itself.", "Big  news today")
+    assert [s.text for s in prepared.sentences] == ["The story itself."]
+
+
+def test_site_furniture_is_set_aside() -> None:
+    text = "\n".join(
+        [
+            "Troops advanced on the city.",
+            "The Gaze reports on it, referring to Reuters.",
+            "Read also: Ten things to know",
+            "Photo: Getty Images",
+            "Subscribe to our Telegram channel.",
+            "As The Gaze reported earlier, a general warned of more attacks. He said more.",
+            "Читайте також: Новини дня",
+            "The city is strategically important.",
+        ]
+    )
+    prepared = prepare(text)
+    assert [s.text for s in prepared.sentences] == [
+        "Troops advanced on the city.",
+        "The city is strategically important.",
+    ]
+    assert prepared.clean == "Troops advanced on the city.\n\nThe city is strategically important."
+    assert "He said more." in [s.text for s in prepared.furniture]
+
+
+def test_story_sentences_that_mention_reports_are_not_furniture() -> None:
+    assert not is_furniture("Ukrainian commanders reported that 291 soldiers were wounded.")
+    assert not is_furniture("Reuters reported the deal on Monday.")
+    assert not is_furniture("Readers will see more of this.")
+    assert is_furniture("Read more: the full story")
+    assert is_furniture("As previously reported, the talks stalled.")
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab .!?\"“”«»'\nM r 3,")), max_size=120))
+def test_any_text_gives_non_overlapping_verbatim_sentences(text: str) -> None:
+    prepared = prepare(text)
+    last_end = -1
+    for sentence in [*prepared.sentences]:
+        assert text[sentence.start : sentence.end] == sentence.text
+        assert sentence.text == sentence.text.strip()
+        assert sentence.start >= last_end
+        last_end = sentence.end

@@ -1,0 +1,99 @@
+"""Topics: who and where the story is about, with spelling variants folded to one key."""
+
+from __future__ import annotations
+
+import pytest
+
+from gazebot.analysis.text import prepare
+from gazebot.analysis.topics import find_topics, topic_key, topic_keys_for_query
+
+
+@pytest.mark.parametrize(
+    "variant", ["Kupyansk", "Kupiansk", "Kup’iansk", "Kup'yansk", "KUPYANSK", "Куп'янськ"]
+)
+def test_spelling_and_apostrophe_variants_share_one_key(variant: str) -> None:
+    assert topic_key(variant) == topic_key("Kupyansk")
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Zelenskyy", "Zelensky"),
+        ("Zelenskiy", "Зеленського"),
+        ("Kyiv", "Kiev"),
+        ("Києва", "Kyiv"),
+        ("Куп’янську", "Kupiansk"),
+        ("Ukraine's", "Ukraine"),
+    ],
+)
+def test_transliterations_and_case_forms_fold_together(first: str, second: str) -> None:
+    assert topic_key(first) == topic_key(second)
+
+
+def test_different_places_keep_different_keys() -> None:
+    keys = {topic_key(name) for name in ["Kupyansk", "Pokrovsk", "Kharkiv", "Kyiv", "Donetsk"]}
+    assert len(keys) == 5
+
+
+def test_keys_are_plain_words_safe_for_full_text_search() -> None:
+    key = topic_key("Volodymyr Zelenskyy’s “office”")
+    assert key == f"{topic_key('Volodymyr')} {topic_key('Zelenskyy')} {topic_key('office')}"
+    assert all(part.isalnum() for part in key.split())
+
+
+def test_query_gives_one_key_per_word_with_apostrophes_inside_words() -> None:
+    assert topic_keys_for_query("Kup’iansk  front, Zelensky!") == [
+        topic_key("Kupyansk"),
+        topic_key("front"),
+        topic_key("Zelenskyy"),
+    ]
+    assert topic_keys_for_query("  ,, ") == []
+
+
+def topics_of(text: str, title: str = "") -> tuple[str, ...]:
+    return find_topics(prepare(text, title).sentences, title)
+
+
+def test_topics_are_the_people_and_places_the_story_is_about() -> None:
+    text = (
+        "President Volodymyr Zelenskyy visited Kupyansk on Monday. "
+        "According to officials, Russian units near Kupyansk were encircled. "
+        "Hundreds of soldiers fought in Kup’iansk. Zelenskyy thanked the troops. "
+        "Later, Zelenskyy flew back to Kyiv."
+    )
+    topics = topics_of(text, "Zelenskyy visits Kupyansk")
+    assert topics[:2] == ("Kupyansk", "Volodymyr Zelenskyy")
+    assert "According" not in topics
+    assert "Hundreds" not in topics
+    assert "President" not in topics
+    assert "Russian" not in topics
+    assert "Kup’iansk" not in topics
+
+
+def test_titles_and_roles_are_not_part_of_the_name() -> None:
+    text = (
+        "Conservative MP Michael Mates said the Prime Minister was wrong. "
+        "Mr Mates repeated it. Michael Mates has long argued so. The Prime Minister disagreed."
+    )
+    topics = topics_of(text)
+    assert topics[0] == "Michael Mates"
+    assert "Prime Minister" not in topics
+
+
+def test_ukrainian_topics_fold_case_forms() -> None:
+    text = (
+        "Президент Володимир Зеленський відвідав Куп’янськ. "
+        "Бої за Куп’янськ тривають. Ситуація в Куп’янську складна."
+    )
+    topics = topics_of(text)
+    assert topic_key(topics[0]) == topic_key("Kupyansk")
+
+
+def test_a_passing_mention_is_not_a_topic() -> None:
+    text = (
+        "The council approved the budget for Leeds. Leeds will spend more on roads. "
+        "Officials in Leeds said the plan was fair. A spokesman once worked in Paris."
+    )
+    topics = topics_of(text)
+    assert "Leeds" in topics
+    assert "Paris" not in topics
