@@ -134,7 +134,7 @@ def gold_name(source: str | None) -> str | None:
     """The gold Source when it is a name (see the module docstring), else None."""
     if not source:
         return None
-    head = source.strip().split(",")[0].strip()
+    head = re.sub(r"\([^)]*\)", "", source).strip().split(",")[0].strip()
     if not head[:1].isupper() or head.split()[0].lower() in NOT_NAME_HEADS:
         return None
     return head

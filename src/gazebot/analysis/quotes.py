@@ -72,6 +72,7 @@ _CUE_WORDS = (
     r"|contended|contends|wondered|wonders|recalls|cautioned|cautions|testified|announced"
     r"|informed|texted|emailed|wrote in|tweeted|retorted|snapped|exclaimed|boasted|bragged"
     r"|lamented|marveled|marvelled|scoffed|shot back|fired back|chimed in|went on to say"
+    r"|barked|growled|concludes|countered|stated|observes|adds|notes|explains|recalled|read|reads"
     r"|put it|puts it|according to|in the words of"
     # Ukrainian and Russian.
     r"|сказав|сказала|сказали|каже|кажуть|заявив|заявила|заявили|заявляє|зазначив|зазначила"
@@ -127,6 +128,11 @@ _OBJECT_CUE_THEN_NAME = re.compile(
 )
 _CLOSES_SENTENCE = re.compile(r"[.…]\W*$")
 _STARTS_SENTENCE = re.compile(r"\s+[A-ZА-ЯІЇЄҐ]")
+# Where the noun phrase after a cue ends: punctuation, but not the dot of "Mr." or an initial.
+_PHRASE_END = re.compile(
+    r"[,;:!?()]|\.(?<!\bMr\.)(?<!\bMrs\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bSen\.)(?<!\bRep\.)"
+    r"(?<!\bGov\.)(?<!\bGen\.)(?<!\bSt\.)(?<!\b[A-Z]\.)(?=\s|$)"
+)
 _FIRST_LETTER = re.compile(r"[^\W\d_]")
 _BARE_CUE = re.compile(rf"(?<![\w-])(?:{_CUE_WORDS})\s*$")
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
@@ -275,10 +281,39 @@ def _reference_in_subject(phrase: str) -> tuple[ReferenceKind, str] | None:
 
 def _reference_after_cue(fragment: str) -> tuple[ReferenceKind, str] | None:
     """The person named right after a cue: “…,” said Clinton, the former secretary …"""
-    phrase = re.split(r"[,.;:!?]", fragment, maxsplit=1)[0]
+    phrase_end = _PHRASE_END.search(fragment)
+    phrase = fragment[: phrase_end.start()] if phrase_end else fragment
     if _word_count(phrase) > 8:
         return None
+    names = find_names(phrase)
+    if names:
+        # The head of "said Virginia delegate Beau Correll" is the last name in it.
+        return ("name", names[-1].name)
     return reference_at(phrase)
+
+
+def _reference_from_colon(text: str, pair: _Pair, before: str) -> tuple[ReferenceKind, str] | None:
+    """The speaker introduced by a colon: "Clinton has since apologized: “…”", "Bush: “…”".
+
+    The colon may end the previous paragraph ("Cruz continued:" then the quote on its own).
+    """
+    if before.strip():
+        if not before.rstrip().endswith(":"):
+            return None
+        lead_in = before
+    else:
+        previous_end = pair.paragraph_start - 1
+        previous_text = text[max(0, previous_end - _LOOK_BACK) : previous_end].rstrip()
+        if not previous_text.endswith(":"):
+            return None
+        boundaries = list(_SENTENCE_END.finditer(previous_text))
+        lead_in = previous_text[boundaries[-1].end() :] if boundaries else previous_text
+        lead_in = lead_in[lead_in.rfind("\n") + 1 :]
+    names = find_names(lead_in)
+    if names:
+        return ("name", names[0].name)
+    first_words = " ".join(lead_in.split()[:3])
+    return reference_at(first_words.split(" ")[0]) or reference_at(first_words)
 
 
 def _reference_from_after(after: str) -> tuple[ReferenceKind, str] | None:
@@ -367,7 +402,11 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
         elif kind == _CONTINUATION:
             continue
         else:
-            reference = _reference_from_after(after) or _reference_from_before(before)
+            reference = (
+                _reference_from_after(after)
+                or _reference_from_before(before)
+                or _reference_from_colon(text, pair, before)
+            )
             speaker = resolve(reference, mentions, pair.start) if reference else None
             if speaker is None and reference is None and previous is not None and groups:
                 speaker = _inherited_speaker(text, previous, pair, groups[-1][1])
