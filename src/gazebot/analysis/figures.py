@@ -97,7 +97,8 @@ _UK_ATOM = re.compile(
 )
 
 _CURRENCY_BEFORE = re.compile(
-    r"(?:(?:US|U\.S\.|A|AU|C|CA|HK|NZ|S|R|NT)?\s?\$(?:US|A|NZ|C)?|[€£¥₴₽₹]"
+    r"(?:(?:(?:US|U\.S\.|A|AU|C|CA|HK|NZ|S|R|NT)|(?<![\w.])(?:us|u\.s\.?|hk|c))?\s?\$"
+    r"(?:US|A|NZ|C)?|[€£¥₴₽₹]"
     r"|(?<![A-Za-z])(?:USD|EUR|GBP|JPY|CHF|CNY|RMB|INR|UAH|RUB|AUD|CAD|NZD|HKD|RM|Rs\.?|PS|Y=))"
     r"\s?[-−]?$"
 )
@@ -142,10 +143,10 @@ _UK_PERCENT_AFTER = re.compile(
     r"\s?(?:%|відсот\w*|процент\w*|в\.\s?п\.|п\.\s?п\.)", re.IGNORECASE
 )
 _EN_MONEY_AFTER = re.compile(
-    r"\s(?:(?:US|Australian|Canadian|Hong\s+Kong|New\s+Zealand|Singapore)\s)?"
+    r"[\s-](?:(?:US|Australian|Canadian|Hong\s+Kong|New\s+Zealand|Singapore)\s)?"
     r"(?:dollars?|euros?|pounds?|yen|shekels?|crowns?|rupees?|yuan|francs?|hryvnias?|roubles?|"
     r"rubles?|cents?|pence|won|pesos?|lira|rand|ringgit|sen)\b"
-    r"|\s?(?:USD|EUR|GBP|JPY|CHF|UAH|US|€|£)\b",
+    r"|\s?(?:[€£$](?!\w)|(?:USD|EUR|GBP|JPY|CHF|UAH|US)\b)",
 )
 _UK_MONEY_AFTER = re.compile(
     r"\s?(?:грн(?![\w'’ʼ])(?:\s?\.)?|гривн\w*|гривен\w*|гривень|доларів(?:\s+США)?|долар\w*|"
@@ -274,7 +275,10 @@ _UK_STOP = frozenset(
         "року", "році", "р.", "рр.", "сума", "суми"
     ]
 )
-_OUT_OF = re.compile(r"\s+(?:out\s+of|in)\s+(" + _EN_WORD + r"|\d+)\b")
+_OUT_OF = re.compile(
+    r"\s+(?:out\s+of|in)\s+(" + _EN_WORD + r"(?:(?:\s+and\s+|[\s-]+)" + _EN_WORD + r")*|\d+)\b"
+    r"(?![.,]\d)"
+)
 _ADDRESS_AFTER = re.compile(
     r"(?:\s+[A-Z0-9][\w'’.-]*){1,3}\s+(?:St|Street|Road|Rd|Way|Ave|Avenue|Boulevard|Blvd|Lane|"
     r"Ln|Drive|Dr|Place|Pl|Square|Sq|Court|Ct|Terrace|Close|Crescent|Parkway|Highway)\b"
@@ -328,7 +332,9 @@ def find_figures(text: str, language: str = "en") -> list[Figure]:
         or "-" in text else []
     found: list[_Found] = []
     consumed = 0
-    for atom in atom_pattern.finditer(folded):
+    position = 0
+    while (atom := atom_pattern.search(folded, position)) is not None:
+        position = atom.end()
         if atom.start() < consumed:
             continue
         if any(start <= atom.start() < end for start, end in excluded):
@@ -337,6 +343,9 @@ def find_figures(text: str, language: str = "en") -> list[Figure]:
         if figure is not None:
             found.append(figure)
             consumed = figure.end
+            # A word run cut short ("ten and fifteen") leaves the rest to scan again.
+            position = max(figure.end, atom.start() + 1) if figure.end < atom.end() \
+                else max(position, figure.end)
     return _ranked(text, found)
 
 
@@ -348,7 +357,9 @@ def _ranked(text: str, found: list[_Found]) -> list[Figure]:
         seen_values.add(item.value)
         adjusted.append((-score, item.start, item))
     adjusted.sort(key=lambda entry: (entry[0], entry[1]))
-    return [Figure(text[item.start:item.end], item.value) for _, _, item in adjusted]
+    # 12 significant digits hide float noise from scaling (16.4 * 1e6 = 16399999.999999998).
+    return [Figure(text[item.start:item.end], float(f"{item.value:.12g}"))
+            for _, _, item in adjusted]
 
 
 def _tail_word(text: str, position: int) -> str:
@@ -466,15 +477,15 @@ def _read_numeral(text: str, atom: re.Match[str], *, ukrainian: bool) -> _Number
         if _ORDINAL_SUFFIX.fullmatch(letters) or letters.lower() in ("am", "pm"):
             return None
         scale = (UK_SCALES if ukrainian else SCALE_ABBREVIATIONS).get(letters.lower())
-        if scale is not None and (ukrainian or letters not in ("m", "b", "k")):
+        if scale is not None and (ukrainian or letters != "m"):
             value *= scale
             scaled = True
             end = suffix.end() if ukrainian else end + len(letters)
         elif letters.lower() == "pc":
             percent = True
             end += len(letters)
-        elif letters.lower() in ("m", "k", "b") and not ukrainian:
-            # "37m" is metres and "5k" a race unless money says otherwise; the caller rescales.
+        elif letters == "m" and not ukrainian:
+            # "37m" is metres unless money says otherwise ("$37m"); the caller rescales.
             unit = True
             end += len(letters)
         else:
@@ -503,6 +514,9 @@ def _read_en(text: str, atom: re.Match[str]) -> _Found | None:
         number = _read_numeral(text, atom, ukrainian=False)
         if number is None:
             return None
+        if number.is_plain_integer and not money and text.startswith((" in ", " out "),
+                                                                       number.end):
+            number = _ratio(text, number.end, number.value) or number
     else:
         number = _read_english_word_atom(text, atom)
         if number is None:
@@ -539,10 +553,12 @@ def _read_en(text: str, atom: re.Match[str]) -> _Found | None:
     ):
         return None
     if kind == "words":
-        if number.value == 1 and not scaled and not _one_counts(text, begin, end):
+        if number.value == 1 and not (scaled or negative) and not _one_counts(text, begin, end) \
+                and not _EN_MONEY_AFTER.match(text, end):
             return None
         # "a five-year deal" is a description, not a figure; "several hundred" has no number.
-        if text[end:end + 1] == "-" and text[end + 1:end + 2].isalpha():
+        if text[end:end + 1] == "-" and text[end + 1:end + 2].isalpha() and not (
+                _EN_MONEY_AFTER.match(text, end)):
             return None
         if _tail_word(text, begin) in ("several", "few", "many"):
             return None
@@ -557,10 +573,9 @@ def _read_en(text: str, atom: re.Match[str]) -> _Found | None:
         money = money or second_money
         percent = percent or second_percent
         end = range_end
-    if not money:
-        money_after = _EN_MONEY_AFTER.match(text, end)
-        if money_after is not None:
-            money, end = True, money_after.end()
+    money_after = _EN_MONEY_AFTER.match(text, end)
+    if money_after is not None and not (money and money_after.group(0).strip() in "$€£"):
+        money, end = True, money_after.end()
     if not percent and not money:
         percent_after = _EN_PERCENT_AFTER.match(text, end)
         if percent_after is not None:
@@ -588,7 +603,8 @@ def _read_en(text: str, atom: re.Match[str]) -> _Found | None:
     if kind == "num" and not (money or percent or scaled or unit or modifier_word or counts_lower
                               or casualty) and _name_before(text, begin):
         return None
-    if modifier is not None and modifier_word not in _MODIFIERS_THAT_ARE_PREPOSITIONS:
+    if modifier is not None and (modifier_word not in _MODIFIERS_THAT_ARE_PREPOSITIONS or (
+            range_end is not None and modifier_word in ("between", "from"))):
         begin = modifier.start()
     score = _score(money=money, percent=percent, scaled=scaled, unit=unit,
                    counted=bool(noun_words) or casualty is not None,
@@ -619,18 +635,40 @@ def _read_english_word_atom(text: str, atom: re.Match[str]) -> _Number | None:
                 least *= EN_VAGUE[word]
         return _Number(least, end, True, False, False, False, False)
     words = re.split(r"[\s-]+", raw)
+    for index, word in enumerate(words):
+        if word.lower() == "and" and words[index - 1].lower() not in (
+                "hundred", "thousand", "million", "billion", "trillion"):
+            # "between ten and fifteen" is two numbers: the first stops before "and".
+            words = words[:index]
+            pieces = list(re.finditer(r"[^\s-]+", raw))
+            end = atom.start() + pieces[index - 1].end()
+            break
     value = parse_english_words(words)
     if value is None:
         return None
-    ratio = _OUT_OF.match(text, end)
+    ratio = _ratio(text, end, value)
     if ratio is not None:
-        denominator = (float(ratio.group(1)) if ratio.group(1).isdigit()
-                       else parse_english_words([ratio.group(1)]))
-        if denominator:
-            return _Number(value / denominator, ratio.end(), False, False, False, False, False)
+        return ratio
     has_scale = any(word.lower() in ("hundred", "thousand", "million", "billion", "trillion")
                     for word in words)
     return _Number(value, end, has_scale, False, False, False, False)
+
+
+def _ratio(text: str, end: int, numerator: float) -> _Number | None:
+    """ "one in five", "3 out of 4": a share, when the first number is not above the second."""
+    match = _OUT_OF.match(text, end)
+    if match is None:
+        return None
+    written = match.group(1)
+    if written.isdigit():
+        if len(written) == 4 and 1000 <= int(written) <= 2199:
+            return None  # "2 in 2022" is a date
+        denominator: float | None = float(written)
+    else:
+        denominator = parse_english_words(re.split(r"[\s-]+", written.lower()))
+    if not denominator or numerator > denominator:
+        return None
+    return _Number(numerator / denominator, match.end(), False, False, False, False, False)
 
 
 def _one_counts(text: str, begin: int, end: int) -> bool:
