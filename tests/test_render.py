@@ -248,6 +248,12 @@ def test_one_overlong_item_is_cut_at_word_boundaries_without_losing_words() -> N
     assert shown == words
 
 
+def test_a_word_that_fits_a_fresh_message_is_not_cut_at_the_bottom_of_a_full_one() -> None:
+    first, second = plain("a" * 50), plain("b" * 60 + " " + "c" * 60)
+    packed = [rich_text(rich) for rich in pack([first, second], budget=100)]
+    assert packed == ["a" * 50, "b" * 60, "c" * 60]
+
+
 def test_an_unbreakable_word_is_cut_where_it_must_be() -> None:
     head, rest = split_rich(plain("x" * 50), 20)
     assert rich_text(head) == "x" * 20
@@ -421,3 +427,41 @@ def test_rich_text_round_trips_through_the_parser(pieces: list[tuple[str, str]])
         ]
     )
     assert parse_html(to_html(rich)).text == rich_text(rich)
+
+
+WORDS = st.lists(
+    st.one_of(st.sampled_from(["😀", "<b>", "&", "word", "مرحبا", "x" * 300]), st.text(
+        st.characters(blacklist_categories=["Zs", "Zl", "Zp", "Cc", "Cs"]), min_size=1,
+        max_size=12,
+    )),
+    min_size=1,
+    max_size=400,
+)
+
+
+@HYPOTHESIS
+@given(
+    st.lists(st.tuples(WORDS, st.sampled_from(["b", "i", "a", ""])), min_size=1, max_size=12),
+    st.integers(min_value=60, max_value=4000),
+)
+def test_packing_respects_the_budget_and_keeps_every_word(
+    items: list[tuple[list[str], str]], budget: int
+) -> None:
+    riches = [
+        styled(plain(" ".join(words)), Style(tag, SEED_URL if tag == "a" else None))
+        if tag
+        else plain(" ".join(words))
+        for words, tag in items
+    ]
+    packed = pack(riches, budget=budget)
+    shown: list[str] = []
+    for rich in packed:
+        parsed = normalize(parse_html(to_html(rich)))
+        assert 0 < utf16_len(parsed.text) <= budget
+        shown.extend(parsed.text.split())
+    expected = [word for words, _ in items for word in " ".join(words).split()]
+    # Only words longer than a whole message may be cut, and then their pieces stay in order.
+    assert "".join(shown) == "".join(expected)
+    long_words = {word for word in expected if utf16_len(word) > budget}
+    if not long_words:
+        assert shown == expected

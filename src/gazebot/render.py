@@ -508,34 +508,31 @@ def pack(
     gap = utf16_len(separator)
     messages: list[Rich] = []
     current: Rich = header
-    pieces = list(items)
-    if footer:
-        pieces.append(footer)
+    pieces = [*items, footer] if footer else list(items)
     for item in pieces:
         remaining = item
         while remaining:
-            used = rich_length(current)
-            needed = rich_length(remaining) + (gap if current else 0)
-            if used + needed <= budget:
+            room = budget - rich_length(current) - (gap if current else 0)
+            if rich_length(remaining) <= room:
                 current = join([current, remaining], separator)
                 break
-            if current and rich_length(remaining) <= budget:
-                messages.append(current)  # the item fits a message of its own: start one
-                current = ()
-                continue
-            room = budget - used - (gap if current else 0)
-            if room < 40 and current:
-                messages.append(current)
+            if current and (rich_length(remaining) <= budget or not _word_fits(remaining, room)):
+                messages.append(current)  # start a fresh message rather than cut a word
                 current = ()
                 continue
             head, remaining = split_rich(remaining, max(room, 2))
-            current = join([current, head], separator)
-            if current:
-                messages.append(current)
+            messages.append(join([current, head], separator))
             current = ()
     if current:
         messages.append(current)
-    return messages
+    return [rich for rich in messages if rich]
+
+
+def _word_fits(rich: Rich, room: int) -> bool:
+    """Whether at least one whole word of `rich` fits in `room`."""
+    text = rich_text(rich)
+    cut = _cut_point(text, room) if room >= 2 else -1
+    return cut > 0 and bool(text[:cut].strip())
 
 
 def digest_messages(
