@@ -8,7 +8,7 @@ loop; tests play users through the fake and read what the bot sent.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from html import escape
@@ -175,6 +175,20 @@ class BotUnderTest:
                 found = await self.store.articles.count()
                 raise AssertionError(f"{found} articles stored within {within}s, wanted {count}")
             await asyncio.sleep(0.05)
+
+
+async def eventually(
+    read: Callable[[], Awaitable[object]], expected: object, within: float = 5.0
+) -> None:
+    """Until `await read()` equals `expected` (state the bot changes as it handles an update)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while True:
+        value = await read()
+        if value == expected:
+            return
+        assert loop.time() < deadline, f"still {value!r}, wanted {expected!r}"
+        await asyncio.sleep(0.05)
 
 
 def bot_settings(

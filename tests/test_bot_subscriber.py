@@ -4,15 +4,14 @@ article and two other stories through an RSS feed the bot polls."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, time
 
 import pytest
 
 from gazebot.schedule import next_digest_at
 from gazebot.settings import Settings
-from tests.bot_harness import BotUnderTest, running_bot
+from tests.bot_harness import BotUnderTest, eventually, running_bot
 from tests.fakebot import SentMessage
 
 USER = 501
@@ -219,9 +218,9 @@ async def test_blocking_the_bot_marks_the_chat_inactive_and_unblocking_reactivat
         subscriber = await bot.store.subscribers.get(USER)
         return subscriber.active if subscriber else None
 
-    await _eventually(active, False)
+    await eventually(active, False)
     bot.fake.unblock_bot(USER)
-    await _eventually(active, True)
+    await eventually(active, True)
 
 
 async def test_digest_sends_todays_digest_now_with_followed_topics_first(
@@ -271,16 +270,3 @@ async def test_a_flooding_user_is_slowed_down_and_others_are_unaffected(bot: Bot
     warnings = [m for m in flood if "very fast" in m.text]
     assert 1 <= len(answers) <= 12  # the burst, plus what refilled while the flood ran
     assert len(warnings) == 1  # told once, not forty times
-
-
-async def _eventually(
-    read: Callable[[], Awaitable[object]], expected: object, within: float = 5.0
-) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within
-    while True:
-        value = await read()
-        if value == expected:
-            return
-        assert loop.time() < deadline, f"still {value!r}, wanted {expected!r}"
-        await asyncio.sleep(0.05)
