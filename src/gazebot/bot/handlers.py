@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time as monotonic_time
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
@@ -164,9 +165,11 @@ class Handlers:
         log.error("handler failed on update %s", update_id, exc_info=error)
         if not isinstance(update, Update) or update.effective_chat is None:
             return
+        if update.callback_query is not None:
+            # Stops the button's spinner if the handler failed before answering it.
+            with contextlib.suppress(TelegramError):
+                await update.callback_query.answer()
         try:
-            if update.callback_query is not None:
-                await update.callback_query.answer(texts.apology(), show_alert=False)
             await context.bot.send_message(update.effective_chat.id, texts.apology())
         except TelegramError as exc:
             log.warning("could not send the apology: %s", exc)
