@@ -25,7 +25,8 @@ def _word_set(words: str) -> frozenset[str]:
 
 _CAPITAL = "A-ZА-ЯІЇЄҐ"
 _TOKEN = rf"[{_CAPITAL}][\w’'ʼ`-]*\w|[{_CAPITAL}]"
-_CONNECTOR = r"(?:of|de|da|van|von|der|bin|al|la|le|du|del)"
+_CONNECTORS = _word_set("of for de da van von der bin al la le du del")
+_CONNECTOR = "(?:" + "|".join(sorted(_CONNECTORS)) + ")"
 # A run of capitalised words, allowing "of"-like connectors between them ("Bank of England").
 # A small number may close it ("Channel 4", "Half-Life 2").
 _CAPITALISED_RUN = re.compile(
@@ -114,6 +115,7 @@ _NOT_TOPICS = _word_set(
     """
 )
 _NEVER_ALONE = _LEADING_TITLES | _NOT_TOPICS
+_SKIPPED_OPENERS = _LEADING_TITLES | _CONNECTORS
 _DEMONYM = re.compile(
     r"(?:ian|ean|ese|ish|i)s?$"
     r"|^(?:americans?|africans?|mexicans?|koreans?|french|dutch|greeks?|thai|swiss|welsh)$"
@@ -168,6 +170,11 @@ class _Candidate:
         return max(self.forms.items(), key=lambda item: (item[1], len(item[0])))[0]
 
 
+def _bare(token: str) -> str:
+    """The word without a possessive ending."""
+    return token[:-2] if token.endswith(("'s", "’s", "ʼs")) else token
+
+
 def _split_runs(run: str) -> list[list[str]]:
     """A run's words, cut after a possessive: "Tennis Australia's Geoff Pollard" names two."""
     parts: list[list[str]] = [[]]
@@ -181,16 +188,19 @@ def _split_runs(run: str) -> list[list[str]]:
 def _trim(tokens: list[str]) -> list[str]:
     """Keep what follows the last role word, then drop leading titles, articles and
     connectors, and a trailing connector; a run that is only a role is nothing."""
-    roles = [i for i, token in enumerate(tokens) if token.lower() in _ROLES]
-    if roles:
-        tokens = tokens[roles[-1] + 1 :]
-    while tokens and (
-        _POSSESSIVE.sub("", tokens[0]).lower() in _LEADING_TITLES or re.fullmatch(_CONNECTOR, tokens[0])
+    lowered = [token.lower() for token in tokens]
+    start = 0
+    for i, word in enumerate(lowered):
+        if word in _ROLES:
+            start = i + 1
+    end = len(tokens)
+    while start < end and (
+        lowered[start] in _SKIPPED_OPENERS or _POSSESSIVE.sub("", lowered[start]) in _LEADING_TITLES
     ):
-        tokens = tokens[1:]
-    while tokens and re.fullmatch(_CONNECTOR, tokens[-1]):
-        tokens = tokens[:-1]
-    return tokens
+        start += 1
+    while start < end and lowered[end - 1] in _CONNECTORS:
+        end -= 1
+    return tokens[start:end]
 
 
 def _is_name(tokens: list[str]) -> bool:
@@ -221,7 +231,7 @@ def find_topics(sentences: Sequence[Sentence], title: str = "", limit: int = MAX
             key = folded[word] = _fold(word)
         return key
 
-    mid_sentence_keys: set[str] = set()
+    mid_sentence_words: set[str] = set()
     for sentence in sentences:
         text = sentence.text
         for match in _CAPITALISED_RUN.finditer(text):
@@ -232,12 +242,12 @@ def find_topics(sentences: Sequence[Sentence], title: str = "", limit: int = MAX
                 if len(tokens) == 1 and tokens[0].lower() in _NEVER_ALONE:
                     continue
                 if not at_opening:
-                    mid_sentence_keys.update(fold(token) for token in tokens)
+                    mid_sentence_words.update(_bare(token) for token in tokens)
                 runs.append((tokens, sentence.index, at_opening))
     candidates: dict[str, _Candidate] = {}
     order = 0
     for run, index, at_opening in runs:
-        tokens = run[1:] if at_opening and fold(run[0]) not in mid_sentence_keys else run
+        tokens = run[1:] if at_opening and _bare(run[0]) not in mid_sentence_words else run
         tokens = _trim(tokens)
         if not _is_name(tokens):
             continue
