@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import operator
 import re
 from collections.abc import Sequence
 
@@ -131,7 +132,7 @@ def sentence_features(sentences: Sequence[Sentence], title: str = "") -> list[li
 def _probabilities(sentences: Sequence[Sentence], title: str) -> list[float]:
     """Each sentence's learnt chance of belonging in a reader's summary."""
     return [
-        1.0 / (1.0 + math.exp(-sum(w * v for w, v in zip(_WEIGHTS, row, strict=True))))
+        1.0 / (1.0 + math.exp(-sum(map(operator.mul, _WEIGHTS, row))))
         for row in sentence_features(sentences, title)
     ]
 
@@ -149,13 +150,16 @@ def summarize(sentences: Sequence[Sentence], title: str = "", budget: int = WORD
     chances = _probabilities(sentences, title)
     lengths = [len(sentence.text.split()) for sentence in sentences]
     shortlist = sorted(range(len(sentences)), key=lambda i: (-chances[i], i))[:_SHORTLIST]
+    worth = [lengths[i] * chances[i] for i in range(len(sentences))]
     best: tuple[int, ...] = (shortlist[0],)
     best_value = -1.0
     for size in range(1, MAX_SENTENCES + 1):
         for combination in itertools.combinations(shortlist, size):
-            if sum(lengths[i] for i in combination) > budget:
-                continue
-            value = sum(lengths[i] * chances[i] for i in combination)
-            if value > best_value:
+            words = 0
+            value = 0.0
+            for i in combination:
+                words += lengths[i]
+                value += worth[i]
+            if words <= budget and value > best_value:
                 best, best_value = combination, value
     return tuple(sentences[i].text for i in sorted(best))

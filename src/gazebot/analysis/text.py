@@ -165,14 +165,9 @@ def _stop_continues(before: str, following: str) -> bool:
 def _quote_state(text: str, depth: int, straight_open: bool) -> tuple[int, bool]:
     """The double-quote state after reading `text`: how many curly or angle quotations are
     open, and whether a straight one is."""
-    for char in text:
-        if char in "“«„":
-            depth += 1
-        elif char in "”»" and depth:
-            depth -= 1
-        elif char == _STRAIGHT_QUOTE:
-            straight_open = not straight_open
-    return depth, straight_open
+    opened = text.count("“") + text.count("«") + text.count("„")
+    closed = text.count("”") + text.count("»")
+    return max(0, depth + opened - closed), straight_open ^ (text.count(_STRAIGHT_QUOTE) % 2 == 1)
 
 
 def _quote_closes_soon(paragraph: str, position: int, limit: int = 500) -> bool:
