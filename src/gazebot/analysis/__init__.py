@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from gazebot.analysis.card import Card, Figure, Quote
+from gazebot.analysis.figures import find_figures
 from gazebot.analysis.quotes import find_quotes
 from gazebot.analysis.source import detect_language, find_outlet, find_via, reading_minutes
 from gazebot.analysis.summary import summarize
@@ -12,17 +11,6 @@ from gazebot.analysis.text import prepare
 from gazebot.analysis.topics import find_topics, topic_key, topic_keys_for_query
 
 __all__ = ["Card", "Figure", "Quote", "analyze", "topic_key", "topic_keys_for_query"]
-
-
-def _no_figures(text: str, language: str = "en") -> list[Figure]:
-    return []
-
-
-_find_figures: Callable[[str, str], list[Figure]]
-try:  # figures.py lands separately; until then cards carry no figures.
-    from gazebot.analysis.figures import find_figures as _find_figures
-except ImportError:  # pragma: no cover - only before figures.py is in the tree
-    _find_figures = _no_figures
 
 
 def analyze(text: str, title: str = "", url: str = "") -> Card:
@@ -43,7 +31,7 @@ def analyze(text: str, title: str = "", url: str = "") -> Card:
         language=language,
         summary=summarize(prepared.sentences, title),
         quotes=tuple(find_quotes(prepared.clean)),
-        figures=tuple(_find_figures(prepared.clean, language)),
+        figures=tuple(find_figures(prepared.clean, language)),
         topics=find_topics(prepared.sentences, title),
         reading_minutes=reading_minutes(prepared.clean or text, language),
     )
