@@ -74,7 +74,7 @@ _EN_WORD = (
 )
 # Scanned over lower-cased text: case-insensitive matching would double the scan time.
 _EN_ATOM = re.compile(
-    r"(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![.,]\d)|\.\d+)"
+    r"(?P<num>(?=[\d.])(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![.,]\d)|\.\d+))"
     r"|\b(?=[zotfsenhmbdaq])(?:"
     r"(?P<frac>(?:a|one|two|three|four|five|six|seven|eight|nine)[\s-]"
     r"(?:halves|half|thirds?|quarters?|fifths?|tenths?)\b(?!-))"
@@ -161,11 +161,13 @@ _EN_TIME_AFTER = re.compile(
 )
 _UK_TIME_AFTER = re.compile(r":\d|\s?(?:год\.?|годині|ранку|вечора)(?=\s|$|[.,])")
 _TIME_BEFORE = re.compile(r"\d[:]$")
+# Each alternative opens with a literal ("+", "(", "-") so the scan skips ahead quickly.
 _PHONE = re.compile(
-    r"(?:\+\d{1,3}[\s.-]?)?\(\d{2,5}\)[\s.-]?\d{2,4}[\s.-]?\d{2,4}(?:[\s.-]?\d{2,4})?"
+    r"\+\d{1,3}[\s.-]?\(\d{2,5}\)[\s.-]?\d{2,4}[\s.-]?\d{2,4}(?:[\s.-]?\d{2,4})?"
+    r"|\(\d{2,5}\)[\s.-]?\d{2,4}[\s.-]?\d{2,4}(?:[\s.-]?\d{2,4})?"
     r"|\+\d{1,3}(?:[\s.-]?\d{2,4}){3,4}"
-    r"|\b\d{3}-\d{3}-\d{4}\b"
 )
+_US_PHONE = re.compile(r"-\d{3}-\d{4}(?!\d)")
 
 _EN_MONTHS = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|"
@@ -289,8 +291,12 @@ _EN_UNIT_AFTER = re.compile(
     r"mAh|GB|TB|MB|Hz|GHz|MHz|hp|bhp|ppb|ppm|p|g|t|l)\b"
 )
 _RATIO_AFTER = re.compile(r"(?:/(?=\d+\s+of\b)|⁄)(\d+)")
+_HYPHEN_LEAD = re.compile(r"(?:sub|minus|over|under|mid|up|top|around)-$", re.IGNORECASE)
+_LETTERS = re.compile(r"[A-Za-z]+")
+_WORD_SEPARATOR = re.compile(r"[\s-]+")
+_WORD_PIECE = re.compile(r"[^\s-]+")
+_RANGE_CURRENCY = re.compile(r"(?:US\s?|HK\s?|A|C)?\$|[€£¥]|USD|EUR|GBP")
 _CAPITALISED = re.compile(r"[A-ZА-ЯІЇЄҐ]")
-_PREVIOUS_WORD = re.compile(r"([\w&'’.-]+)[ \t]$")
 _ONE_DETERMINERS = frozenset(
     [
         "no", "the", "this", "that", "each", "every", "any", "which", "same", "another", "someone",
@@ -329,7 +335,9 @@ def find_figures(text: str, language: str = "en") -> list[Figure]:
         folded = "".join(letter.lower() if len(letter.lower()) == 1 else letter
                          for letter in text)
     excluded = [match.span() for match in _PHONE.finditer(text)] if "+" in text or "(" in text \
-        or "-" in text else []
+        else []
+    excluded += [(match.start() - 3, match.end()) for match in _US_PHONE.finditer(text)
+                 if text[max(0, match.start() - 3):match.start()].isdigit()]
     found: list[_Found] = []
     consumed = 0
     position = 0
@@ -417,8 +425,45 @@ def _gate(tail: str, words: frozenset[str], symbols: str = "") -> bool:
 
 
 def _previous_word(text: str, position: int) -> str:
-    match = _PREVIOUS_WORD.search(text, max(0, position - 40), position)
-    return match.group(1) if match else ""
+    """The word right before `position` when exactly one space or tab separates them."""
+    if position < 2 or text[position - 1] not in " \t" or text[position - 2] in " \t\n":
+        return ""
+    start = position - 1
+    limit = max(0, position - 40)
+    while start > limit and (text[start - 1].isalnum() or text[start - 1] in "&'’.-_"):
+        start -= 1
+    return text[start:position - 1]
+
+
+def _look_back(pattern: re.Pattern[str], text: str, end: int, words: int = 3) -> \
+        re.Match[str] | None:
+    """`pattern` (ending in `$`) matched on the last few words before `end`, longest first.
+
+    Anchored matches at a handful of word starts instead of a search across the window: the
+    look-back patterns are wide alternations, and searching them cost most of the time budget.
+    """
+    limit = max(0, end - 40)
+    starts = []
+    position = end
+    while position > limit and text[position - 1] in " \t":
+        position -= 1
+    for _ in range(words):
+        if position <= limit:
+            break
+        cut = max(text.rfind(" ", limit, position), text.rfind("\n", limit, position),
+                  text.rfind("\t", limit, position))
+        start = cut + 1 if cut >= 0 else limit
+        starts.append(start)
+        position = cut
+        while position > limit and text[position - 1] in " \t":
+            position -= 1
+    if end > 0 and text[end - 1] in "-–(~≈+#№":
+        starts.insert(0, end - 1)  # a symbol glued to the number: "mid-2024", "(2019", "~25"
+    for start in reversed(starts):
+        match = pattern.match(text, start, end)
+        if match is not None:
+            return match
+    return None
 
 
 def _numeral_left_context(
@@ -453,8 +498,7 @@ def _numeral_left_context(
                 return begin, money, negative
             return None
         if previous == "-" and begin > 1 and text[begin - 2].isalpha():
-            lead = re.search(r"(?:sub|minus|over|under|mid|up|top|around)-$", text[:begin],
-                             re.IGNORECASE)
+            lead = _HYPHEN_LEAD.search(text, max(0, begin - 8), begin)
             if lead is None:
                 return None
             if lead.group(0).lower().startswith("minus"):
@@ -531,7 +575,7 @@ def _read_en(text: str, atom: re.Match[str]) -> _Found | None:
     if kind in ("num", "words") and not scaled:
         scale = _EN_SCALE_AFTER.match(text, end)
         if scale is not None:
-            for word in re.findall(r"[A-Za-z]+", scale.group(0)):
+            for word in _LETTERS.findall(scale.group(0)):
                 value *= SCALE_ABBREVIATIONS[word.lower()]
             end, scaled = scale.end(), True
     if money and number.unit and not scaled:
@@ -544,7 +588,7 @@ def _read_en(text: str, atom: re.Match[str]) -> _Found | None:
         if scale_letter is not None:
             value *= SCALE_ABBREVIATIONS[scale_letter.group(0).strip().lower()]
             end, scaled = scale_letter.end(), True
-    modifier = _EN_MODIFIER_BEFORE.search(text, max(0, begin - 30), begin) if _gate(
+    modifier = _look_back(_EN_MODIFIER_BEFORE, text, begin, 4) if _gate(
         _tail_word(text, begin), _EN_MODIFIER_TAILS, "~≈+") else None
     modifier_word = modifier.group(0).strip().lower() if modifier else ""
     if kind == "num" and _excluded_en_numeral(
@@ -622,7 +666,7 @@ def _read_english_word_atom(text: str, atom: re.Match[str]) -> _Number | None:
     raw = atom.group(0)
     end = atom.end()
     if kind == "frac":
-        numerator_word, denominator_word = re.split(r"[\s-]", raw.lower(), maxsplit=1)
+        numerator_word, denominator_word = _WORD_SEPARATOR.split(raw.lower(), maxsplit=1)
         numerator = 1.0 if numerator_word == "a" else EN_UNITS[numerator_word]
         return _Number(numerator / EN_FRACTIONS[denominator_word], end, False, False, False,
                        False, False)
@@ -630,17 +674,17 @@ def _read_english_word_atom(text: str, atom: re.Match[str]) -> _Number | None:
         return _Number(0.5, end, False, False, False, False, False)
     if kind == "vague":
         least = 1.0
-        for word in re.findall(r"[a-z]+", raw.lower()):
+        for word in _LETTERS.findall(raw.lower()):
             if word != "of":
                 least *= EN_VAGUE[word]
         return _Number(least, end, True, False, False, False, False)
-    words = re.split(r"[\s-]+", raw)
+    words = _WORD_SEPARATOR.split(raw)
     for index, word in enumerate(words):
         if word.lower() == "and" and words[index - 1].lower() not in (
                 "hundred", "thousand", "million", "billion", "trillion"):
             # "between ten and fifteen" is two numbers: the first stops before "and".
             words = words[:index]
-            pieces = list(re.finditer(r"[^\s-]+", raw))
+            pieces = list(_WORD_PIECE.finditer(raw))
             end = atom.start() + pieces[index - 1].end()
             break
     value = parse_english_words(words)
@@ -665,7 +709,7 @@ def _ratio(text: str, end: int, numerator: float) -> _Number | None:
             return None  # "2 in 2022" is a date
         denominator: float | None = float(written)
     else:
-        denominator = parse_english_words(re.split(r"[\s-]+", written.lower()))
+        denominator = parse_english_words(_WORD_SEPARATOR.split(written.lower()))
     if not denominator or numerator > denominator:
         return None
     return _Number(numerator / denominator, match.end(), False, False, False, False, False)
@@ -706,12 +750,12 @@ def _excluded_en_numeral(
         return False
     if number.value <= 31 and number.is_plain_integer and (
         (_gate(_tail_word(text, begin), _EN_MONTH_TAILS)
-         and _EN_MONTH_BEFORE.search(text, max(0, begin - 12), begin))
+         and _look_back(_EN_MONTH_BEFORE, text, begin, 1))
         or _EN_MONTH_AFTER.match(text, end)
     ):
         return True
-    if _gate(_tail_word(text, begin), _EN_LABEL_TAILS, "#№") and _EN_LABEL_BEFORE.search(
-        text, max(0, begin - 14), begin
+    if _gate(_tail_word(text, begin), _EN_LABEL_TAILS, "#№") and _look_back(
+        _EN_LABEL_BEFORE, text, begin, 1
     ) and not modifier_word:
         return not scaled
     return False
@@ -725,8 +769,8 @@ def _looks_like_year_en(
         return False
     tail = _tail_word(text, begin)
     if (_gate(tail, _EN_YEAR_TAILS | _EN_MONTH_TAILS, "-–(") or tail.endswith("-")) and (
-        _EN_YEAR_BEFORE.search(text, max(0, begin - 12), begin)
-        or _EN_MONTH_BEFORE.search(text, max(0, begin - 12), begin)
+        _look_back(_EN_YEAR_BEFORE, text, begin, 2)
+        or _look_back(_EN_MONTH_BEFORE, text, begin, 1)
     ):
         return True
     if modifier_word and modifier_word not in _MODIFIERS_THAT_ARE_PREPOSITIONS:
@@ -765,7 +809,7 @@ def _en_range(
     if joiner == "to" and modifier_word == "by":
         return None, 1.0, False, False
     position = join.end()
-    currency = re.match(r"(?:US\s?|HK\s?|A|C)?\$|[€£¥]|USD|EUR|GBP", text[position:])
+    currency = _RANGE_CURRENCY.match(text, position)
     second_money = currency is not None
     if second_money != money and joiner != "-":
         if money and not second_money:
@@ -773,7 +817,7 @@ def _en_range(
         else:
             return None, 1.0, False, False
     if currency is not None:
-        position += currency.end()
+        position = currency.end()
     atom = _EN_ATOM.match(text, position)
     if atom is None or atom.lastgroup not in ("num", "words"):
         return None, 1.0, False, False
@@ -789,7 +833,7 @@ def _en_range(
     second_value = number.value
     scale = _EN_SCALE_AFTER.match(text, second_end)
     if scale is not None and not number.scaled:
-        for word in re.findall(r"[A-Za-z]+", scale.group(0)):
+        for word in _LETTERS.findall(scale.group(0)):
             second_value *= SCALE_ABBREVIATIONS[word.lower()]
         second_end = scale.end()
     elif second_money and number.unit and text[atom.end():second_end].lower() in ("m", "k", "b"):
@@ -912,7 +956,7 @@ def _read_uk(text: str, atom: re.Match[str]) -> _Found | None:
         if scale is not None:
             value *= _uk_scale_value(scale.group(0))
             end, scaled = scale.end(), True
-    modifier = _UK_MODIFIER_BEFORE.search(text, max(0, begin - 25), begin) if _gate(
+    modifier = _look_back(_UK_MODIFIER_BEFORE, text, begin, 3) if _gate(
         _tail_word(text, begin), _UK_MODIFIER_TAILS, "~≈+") else None
     modifier_word = modifier.group(0).strip().lower() if modifier else ""
     range_join = _UK_RANGE_JOIN.match(text, end)
@@ -992,12 +1036,11 @@ def _excluded_uk_numeral(
     if measured:
         return False
     if number.is_plain_integer and number.value <= 31 and (
-        _UK_MONTH_AFTER.match(text, end) or _UK_MONTH_BEFORE.search(text, max(0, begin - 12),
-                                                                    begin)
+        _UK_MONTH_AFTER.match(text, end) or _look_back(_UK_MONTH_BEFORE, text, begin, 1)
     ):
         return True
     if number.is_plain_integer and len(atom.group("num")) == 4 and 1000 <= number.value <= 2199:
         return True
     if _UK_YEAR_AFTER.match(text, end):
         return True
-    return bool(_UK_LABEL_BEFORE.search(text, max(0, begin - 12), begin))
+    return _look_back(_UK_LABEL_BEFORE, text, begin, 2) is not None
