@@ -45,7 +45,10 @@ _QUOTE_PAIR = re.compile(
     r"|\"(?P<straight>[^\"\n]*)\""
     r"|(?<![\w’'])‘(?P<single>[^‘’\n]*(?:’\w[^‘’\n]*)*)’(?!\w)"
     r"|(?m:^)“(?P<open_curly>[^“”\n]*)$"
-    r"|(?m:^)\"(?P<open_straight>[^\"\n]*)$)"
+    r"|(?m:^)\"(?P<open_straight>[^\"\n]*)$"
+    r"|“(?P<open_curly_inside>[^“”\n]*)(?m:$)(?=\n+“)"
+    r"|\"(?P<open_straight_inside>[^\"\n]*)(?m:$)(?=\n+\")"
+    r")"
 )
 
 
@@ -72,7 +75,11 @@ _CUE_WORDS = (
     r"|contended|contends|wondered|wonders|recalls|cautioned|cautions|testified|announced"
     r"|informed|texted|emailed|wrote in|tweeted|retorted|snapped|exclaimed|boasted|bragged"
     r"|lamented|marveled|marvelled|scoffed|shot back|fired back|chimed in|went on to say"
-    r"|barked|growled|concludes|countered|stated|observes|adds|notes|explains|recalled|read|reads"
+    r"|fumed|mocked|mocks|charged|charges|sniffed|demanded|bemoaned|echoed|advised|chided|teased"
+    r"|rejoined|interrupted|asserted|asserts|maintained|maintains|confided|cracked|griped|grumbled"
+    r"|crowed|gushed|raved|hinted|speculated|surmised|reasoned|ventured|confessed|reflected"
+    r"|summed up|laughed|barked|growled|concludes|countered|stated|observes|adds|notes|explains"
+    r"|recalled|read|reads"
     r"|put it|puts it|according to|in the words of"
     # Ukrainian and Russian.
     r"|сказав|сказала|сказали|каже|кажуть|заявив|заявила|заявили|заявляє|зазначив|зазначила"
@@ -242,7 +249,9 @@ def _speech_kind(text: str, pair: _Pair, before: str, after: str) -> int:
         and (ends_clause or not after.strip(" \u00a0.!?;"))
     )
     if not (opens_sentence or follows_cue or bare_cue):
-        return _NOT_SPEECH
+        # “These guys know how,” said Sherman, speaking of politicians, “and leave …”
+        lower_after_comma = before.rstrip().endswith(",") and inner[:1].islower()
+        return _CONTINUATION if lower_after_comma else _NOT_SPEECH
     if words <= _SHORT_QUOTE_WORDS and not (ends_clause and (cue_after or follows_cue)):
         # “…,” he said. “Very good.” — a short clause only as the end of a split quotation.
         return _CONTINUATION if ends_clause else _NOT_SPEECH
@@ -410,6 +419,9 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
             speaker = resolve(reference, mentions, pair.start) if reference else None
             if speaker is None and reference is None and previous is not None and groups:
                 speaker = _inherited_speaker(text, previous, pair, groups[-1][1])
+            if _is_unattributed(text, pair, before, after, speaker):
+                previous = None
+                continue
             groups.append(([pair], speaker))
         previous = pair
 
@@ -419,6 +431,21 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
         parts = tuple((p.inner_start, p.inner_end) for p in members)
         spans.append(QuoteSpan(parts, speaker, _score(text, parts, speaker, article)))
     return spans
+
+
+def _is_unattributed(text: str, pair: _Pair, before: str, after: str, speaker: str | None) -> bool:
+    """A quote nobody is said to have said: no cue after it and no lead-in ("X said:", "X
+    said, …") before it, either opening a sentence mid-paragraph (the tail of a paraphrase
+    whose cue was in the sentence before) or standing alone with no speaker to inherit.
+    Slogans, headlines and pull quotes look like this; a reader cannot use them as quotes."""
+    if _CUE.search(after) is not None:
+        return False
+    lead_in = before.rstrip()
+    if lead_in.endswith((":", ",")) or _BARE_CUE.search(before[-40:]) is not None:
+        return False
+    if text[pair.paragraph_start : pair.start].strip():
+        return True
+    return speaker is None
 
 
 def _mentions_outside(text: str, quotes: list[_Pair]) -> list[NameMention]:
@@ -434,7 +461,7 @@ def _continues(text: str, previous: _Pair, pair: _Pair, after: str) -> bool:
     have a cue of its own (“A.” He added, “B.” and “A,” he said. “B,” she said. are two).
     """
     if pair.paragraph_start != previous.paragraph_start:
-        return False
+        return _continues_next_paragraph(text, previous, pair, after)
     between = text[previous.end : pair.start]
     if not between.strip() or _word_count(between) > _BETWEEN_PARTS_WORDS:
         return False
@@ -451,6 +478,18 @@ def _continues(text: str, previous: _Pair, pair: _Pair, after: str) -> bool:
     own_prefix = text[boundaries[-1] : pair.start]
     cue_sentence = text[previous.end : boundaries[-1]]
     return _CUE.search(own_prefix) is None and _CUE.search(cue_sentence) is not None
+
+
+def _continues_next_paragraph(text: str, previous: _Pair, pair: _Pair, after: str) -> bool:
+    """A paragraph that is nothing but a quotation, without a cue, right after a paragraph that
+    ends in a quotation continues it (news style gives each paragraph of a long quote its own
+    opening mark; PolNeAR annotates them as one quotation)."""
+    return (
+        pair.start == pair.paragraph_start
+        and pair.end >= pair.paragraph_end - 1
+        and not text[previous.paragraph_end : pair.paragraph_start].strip()
+        and _CUE.search(after) is None
+    )
 
 
 def _inherited_speaker(text: str, previous: _Pair, pair: _Pair, previous_speaker: str | None) -> str | None:
