@@ -121,6 +121,11 @@ def test_story_sentences_that_mention_reports_are_not_furniture() -> None:
     assert not is_furniture("Ukrainian commanders reported that 291 soldiers were wounded.")
     assert not is_furniture("Reuters reported the deal on Monday.")
     assert not is_furniture("Readers will see more of this.")
+    assert not is_furniture("The ministry earlier reported 291 wounded.")
+    assert not is_furniture("Commanders reported 291 wounded, citing the General Staff.")
+    assert is_furniture("Reuters reports, citing two sources.")
+    assert not is_furniture("As the minister said before, the line will hold.")
+    assert is_furniture("As we previously reported, the plant was shelled.")
     assert is_furniture("Read more: the full story")
     assert is_furniture("As previously reported, the talks stalled.")
 

@@ -106,9 +106,9 @@ _FURNITURE = re.compile(
       | ©
       | all\s+rights\s+reserved
       | advertisement\s*$
-      | (?:as|like)\s+[\w’'. -]{2,40}?\s+(?:has\s+|had\s+)?(?:reported|wrote|informed|said)
+      | (?:as|like)\s+[\w’'. -]{2,40}?\s+(?:has\s+|had\s+)?(?:reported|wrote|informed)
           \s+(?:earlier|previously|before)\b
-      | (?:[\w’'. -]{2,40}?\s+)?(?:has\s+|had\s+)?(?:previously|earlier)\s+reported\b
+      | as\s+(?:[\w’'. -]{2,40}?\s+)?(?:has\s+|had\s+|was\s+)?(?:previously|earlier)\s+reported\b
       | читайте\s+(?:також|більше|нас)
       | дивіться\s+також
       | також\s+читайте
@@ -122,8 +122,9 @@ _FURNITURE = re.compile(
 
 # "The Gaze reports on it, referring to Reuters." / "…, citing AFP." — a source line.
 _SOURCE_LINE = re.compile(
-    r"""^\W*(?:[\w’'. -]{2,40}?\s+)?(?:reports?|reported|writes|wrote|informs?)\b[^.]{0,40}?
-        (?:referring\s+to|citing|with\s+reference\s+to|according\s+to)\s+[^.]{2,60}\.?\W*$
+    r"""^\W*(?:[\w’'.-]+\s+){0,4}?(?:reports?|reported|writes|wrote|informs?)
+        (?:\s+(?:on|about)\s+(?:it|this|that))?,?
+        \s+(?:referring\s+to|citing|with\s+reference\s+to)\s+[^.]{2,60}\.?\W*$
       | ^\W*(?:про\s+це\s+)?(?:повідомля[єю]|пише|інформу[єю])\b[^.]{0,80}\.?\W*$
     """,
     re.IGNORECASE | re.VERBOSE,
