@@ -95,6 +95,81 @@ def test_invalid_html_is_refused(html: str) -> None:
         parse_html(html)
 
 
+@pytest.mark.parametrize(
+    ("html", "error"),
+    [
+        ("ab<u", "Unclosed start tag at byte offset 2"),
+        ("ab<marquee x>", 'Unsupported start tag "marquee" at byte offset 2'),
+        ("é<b =x>", 'Empty attribute name in the tag "b" at byte offset 2'),
+        ("<b  x = ", 'Unclosed start tag "b" at byte offset 0'),
+        ("<b x=ab,c>", "Unexpected end of name token at byte offset 5"),
+        ('<b x="never closed>y</b>', "Unclosed start tag at byte offset 0"),
+        ("😀</", "Unexpected end tag at byte offset 4"),
+        ("<b>x</b   ", "Unclosed end tag at byte offset 4"),
+        ("<b>x</i  >", 'Unmatched end tag at byte offset 4, expected "</b>", found "</i>"'),
+        ("<i>open", 'Can\'t find end tag corresponding to start tag "i"'),
+        ("&#xD83D;", "unmatched surrogate code units"),
+    ],
+)
+def test_errors_read_as_telegram_words_them(html: str, error: str) -> None:
+    """Descriptions and UTF-8 byte offsets follow tdlib's parse_html."""
+    with pytest.raises(EntityParseError) as caught:
+        parse_html(html)
+    assert error in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("html", "text", "entities"),
+    [
+        ("<i>x</>", "x", [("italic", 0, 1)]),
+        ("<i>x</   >", "x", [("italic", 0, 1)]),
+        ("<i whatever>x</i>", "x", [("italic", 0, 1)]),
+        ("<b a = 'q' c=d.e-f>x</b>", "x", [("bold", 0, 1)]),
+        ("<b></b>y", "y", []),
+        ("<blockquote expandable=no>q</blockquote>", "q", [("expandable_blockquote", 0, 1)]),
+        ("<pre><code>x</code></pre>", "x", [("pre", 0, 1), ("code", 0, 1)]),
+        ("<pre><code class='language-'>x</code></pre>", "x", [("pre", 0, 1), ("code", 0, 1)]),
+        ("<pre> <code class='language-go'>x</code></pre>", " x", [("pre", 0, 2), ("code", 1, 1)]),
+        ("<code><b>x</b></code>", "x", [("code", 0, 1), ("bold", 0, 1)]),
+        ("<i><b>x</b>y</i>", "xy", [("italic", 0, 2), ("bold", 0, 1)]),
+        ("<a>not a link</a>", "not a link", []),
+    ],
+)
+def test_parsing_matches_tdlib_on_edge_cases(
+    html: str, text: str, entities: list[tuple[str, int, int]]
+) -> None:
+    parsed = parse_html(html)
+    assert parsed.text == text
+    assert [(e["type"], e["offset"], e["length"]) for e in parsed.entities] == entities
+
+
+def test_language_moves_to_the_pre_whichever_way_they_nest() -> None:
+    for html in (
+        '<pre><code class="language-go">x</code></pre>',
+        '<code class="language-go"><pre>x</pre></code>',
+    ):
+        assert parse_html(html).entities == (
+            {"type": "pre", "offset": 0, "length": 1, "language": "go"},
+        )
+
+
+def test_links_are_stored_as_telegram_normalises_them() -> None:
+    def url(html: str) -> str:
+        (entity,) = parse_html(html).entities
+        return str(entity["url"])
+
+    assert url("<a href=example.org>x</a>") == "http://example.org/"
+    assert url("<a href='example.org?a&lt;b'>x</a>") == "http://example.org/?a<b"
+    assert url("<a>https://example.org/p?q#f</a>") == "https://example.org/p?q#f"
+    assert parse_html('<a href="javascript:alert(1)">x</a>').entities == ()
+    assert parse_html('<a href="tg://user?id=42">x</a>').entities[0]["type"] == "text_mention"
+
+
+def test_lenient_mode_keeps_unknown_references_literally() -> None:
+    parsed = parse_html("&ge;&lt&#1114112;&#0;", strict_ampersand=False)
+    assert parsed.text == "&ge;<&#1114112;&#0;"
+
+
 def test_only_the_four_named_entities_and_numeric_ones_decode() -> None:
     parsed = parse_html("&lt;&gt;&amp;&quot;&#65;&#x1F600;")
     assert parsed.text == '<>&"A😀'

@@ -36,6 +36,22 @@ TAG_TO_ENTITY = {
     "tg-emoji": "custom_emoji",
 }
 
+# tdlib orders entities starting at the same place by length (longest first), then by type.
+TYPE_PRIORITY = {
+    "blockquote": 0,
+    "expandable_blockquote": 0,
+    "pre": 11,
+    "code": 20,
+    "text_link": 49,
+    "text_mention": 49,
+    "bold": 90,
+    "italic": 91,
+    "underline": 92,
+    "strikethrough": 93,
+    "spoiler": 94,
+    "custom_emoji": 99,
+}
+
 NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 
 URL_SCHEMES = frozenset({"http", "https", "tg", "ton", "tonsite"})
@@ -68,11 +84,10 @@ def utf16_len(text: str) -> int:
 
 def check_link(url: str) -> str | None:
     """The URL Telegram would store for a link, or None when Telegram would refuse it."""
-    url = url.strip()
     if not url or any(char in url for char in SPACES) or len(url) > 2048:
         return None
     if "://" not in url and ":" not in url.split("/", 1)[0]:
-        return f"http://{url}" if _DOMAIN.match(url) else None
+        return _with_root_path(f"http://{url}") if _DOMAIN.match(url) else None
     try:
         parts = urlsplit(url)
     except ValueError:
@@ -80,11 +95,20 @@ def check_link(url: str) -> str | None:
     scheme = parts.scheme.lower()
     if scheme not in URL_SCHEMES:
         return None
-    if scheme in {"http", "https"} and not parts.hostname:
-        return None
+    if scheme in {"http", "https"}:
+        return _with_root_path(url) if parts.hostname else None
     if scheme == "tg" and not (parts.netloc or parts.path):
         return None
     return url
+
+
+def _with_root_path(url: str) -> str:
+    """Telegram stores "http://host" and "http://host?q" with the root path: "http://host/"."""
+    parts = urlsplit(url)
+    if parts.path:
+        return url
+    head = f"{parts.scheme}://{parts.netloc}/"
+    return head + url[len(f"{parts.scheme}://{parts.netloc}") :]
 
 
 def _decode_entity(html: str, pos: int) -> tuple[str, int] | None:
@@ -103,8 +127,13 @@ def _decode_entity(html: str, pos: int) -> tuple[str, int] | None:
             end += 1
             if value >= 0x10FFFF:
                 return None
-        if end == start or value == 0 or 0xD800 <= value <= 0xDFFF:
+        if end == start or value == 0:
             return None
+        if 0xD800 <= value <= 0xDFFF:
+            raise EntityParseError(
+                "Text contains invalid Unicode characters after decoding HTML entities, check "
+                "for unmatched surrogate code units"
+            )
         char = chr(value)
     else:
         start = end
@@ -205,13 +234,10 @@ def parse_html(html: str, *, strict_ampersand: bool = True) -> ParsedText:
             while i < size and html[i] in SPACES:
                 i += 1
             if i >= size or html[i] != "=":
+                # An attribute without a value: only "expandable" on a blockquote means anything.
                 if tag_name == "blockquote" and attribute_name == "expandable":
                     argument = "expandable"
-                    continue
-                raise EntityParseError(
-                    f'Expected equal sign in declaration of an attribute of the tag "{tag_name}" '
-                    f"at byte offset {_byte_offset(html, begin)}"
-                )
+                continue
             i += 1
             while i < size and html[i] in SPACES:
                 i += 1
@@ -231,6 +257,8 @@ def parse_html(html: str, *, strict_ampersand: bool = True) -> ParsedText:
             elif tag_name == "tg-emoji" and attribute_name == "emoji-id":
                 argument = value
                 has_emoji_id = True
+            elif tag_name == "blockquote" and attribute_name == "expandable":
+                argument = "expandable"  # whatever its value, as Telegram reads it
             # Telegram ignores every other attribute.
         if tag_name == "span" and argument != "spoiler":
             raise EntityParseError(
@@ -248,7 +276,9 @@ def parse_html(html: str, *, strict_ampersand: bool = True) -> ParsedText:
         raise EntityParseError(
             f'Can\'t find end tag corresponding to start tag "{stack[-1].name}"'
         )
-    entities.sort(key=lambda entity: (entity["offset"], -entity["length"]))
+    for entity in entities:
+        entity.pop("_language", None)
+    entities.sort(key=lambda e: (e["offset"], -e["length"], TYPE_PRIORITY.get(e["type"], 50)))
     return ParsedText("".join(out), tuple(entities))
 
 
@@ -268,9 +298,7 @@ def _attribute_value(html: str, i: int, begin: int, strict_ampersand: bool) -> t
     i += 1
     end = html.find(quote, i)
     if end < 0:
-        raise EntityParseError(
-            f"Unclosed end of attribute value at byte offset {_byte_offset(html, begin)}"
-        )
+        raise EntityParseError(f"Unclosed start tag at byte offset {_byte_offset(html, begin)}")
     value: list[str] = []
     while i < end:
         if html[i] == "&":
@@ -318,7 +346,7 @@ def _close_tag(
         )
     length = utf16_offset - opened.utf16_offset
     if length > 0:
-        entity = _entity_for(opened, length, entities, stack, "".join(out[opened.text_index :]))
+        entity = _entity_for(opened, length, entities, "".join(out[opened.text_index :]))
         if entity is not None:
             entities.append(entity)
     return i + 1
@@ -328,9 +356,10 @@ def _entity_for(
     opened: _OpenTag,
     length: int,
     entities: list[dict[str, Any]],
-    stack: list[_OpenTag],
     inner_text: str,
 ) -> dict[str, Any] | None:
+    """The Bot API entity for a closed tag (None when Telegram makes none), merging <pre> and
+    <code class="language-…"> of the same span into one pre with a language."""
     offset = opened.utf16_offset
     kind = TAG_TO_ENTITY[opened.name]
     entity: dict[str, Any] = {"type": kind, "offset": offset, "length": length}
@@ -349,27 +378,29 @@ def _entity_for(
             return None  # Telegram silently drops links it cannot accept
         entity["url"] = checked
     elif kind == "code":
-        parent = stack[-1] if stack else None
+        previous = entities[-1] if entities else None
         if (
-            parent is not None
-            and parent.name == "pre"
-            and parent.utf16_offset == offset
-            and opened.argument
+            opened.argument
+            and previous is not None
+            and previous["type"] == "pre"
+            and (previous["offset"], previous["length"]) == (offset, length)
         ):
-            # <pre><code class="language-x">: the pre entity takes the language when it closes.
-            parent.argument = opened.argument
+            # <code class="language-x"><pre>…</pre></code>: one pre entity with the language.
+            previous["language"] = opened.argument
             return None
-    elif kind == "pre":
         if opened.argument:
-            entity["language"] = opened.argument
-        # A bare <code> directly inside this pre spanning all of it is folded into the pre.
-        for index in range(len(entities) - 1, -1, -1):
-            inner = entities[index]
-            if inner["offset"] < offset:
-                break
-            if inner["type"] == "code" and inner["offset"] == offset and inner["length"] == length:
-                del entities[index]
-                break
+            entity["_language"] = opened.argument  # claimed by an enclosing <pre> of equal span
+    elif kind == "pre":
+        previous = entities[-1] if entities else None
+        if (
+            previous is not None
+            and previous["type"] == "code"
+            and previous.get("_language")
+            and (previous["offset"], previous["length"]) == (offset, length)
+        ):
+            # <pre><code class="language-x">…</code></pre>: one pre entity with the language.
+            entities.pop()
+            entity["language"] = previous["_language"]
     elif kind == "blockquote" and opened.argument == "expandable":
         entity["type"] = "expandable_blockquote"
     elif kind == "custom_emoji":
