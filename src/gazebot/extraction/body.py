@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import trafilatura
 from lxml.html import HtmlElement
 
+from gazebot.extraction.container import refine_with_container
 from gazebot.extraction.metadata import squash_spaces
 
 _WORD = re.compile(r"\w+")
@@ -105,7 +106,7 @@ def extract_body(
         chosen = linked
     lines = chosen.paragraphs
     if chosen.method != "json-ld":
-        lines = recover_split_chunks(root, lines)
+        lines = recover_split_chunks(root, refine_with_container(root, lines))
     paragraphs = clean_paragraphs(lines, headlines)
     if sum(len(_WORD.findall(paragraph)) for paragraph in paragraphs) < _MIN_ARTICLE_WORDS // 3:
         return ()

@@ -1,0 +1,1 @@
+"""Helpers behind gazebot.extract: decoding, metadata, main-text selection, the benchmark metric."""
