@@ -12,7 +12,8 @@ from gazebot.analysis.text import Sentence
 __all__ = ["MAX_TOPICS", "find_topics", "topic_key", "topic_keys_for_query"]
 
 MAX_TOPICS = 6
-_MIN_SCORE = 2.0
+# A topic is mentioned at least twice, or named in the title.
+_MIN_MENTIONS = 2
 _TITLE_BONUS = 2.0
 _LEAD_BONUS = 1.0
 _LEAD_SENTENCES = 2
@@ -112,13 +113,14 @@ _NOT_TOPICS = _word_set(
     i i'm i've i'd i'll ok tv internet web he she we you they it who what why how this that
     there here these those our your their his her its my yes no if when but and so
     він вона вони ми ви я це той ця цей там тут але і та
+    тов пат прат зат ват дп кп пп фоп ат
     """
 )
 _NEVER_ALONE = _LEADING_TITLES | _NOT_TOPICS
 _SKIPPED_OPENERS = _LEADING_TITLES | _CONNECTORS
 _DEMONYM = re.compile(
     r"(?:ian|ean|ese|ish|i)s?$"
-    r"|^(?:americans?|africans?|mexicans?|koreans?|french|dutch|greeks?|thai|swiss|welsh)$"
+    r"|^(?:americans?|africans?|mexicans?|koreans?|germans?|french|dutch|greeks?|thai|swiss|welsh)$"
 )
 
 
@@ -160,6 +162,7 @@ class _Candidate:
     mentions: int = 0
     bonus: float = 0.0
     first_seen: int = 0
+    in_title: bool = False
 
     @property
     def score(self) -> float:
@@ -263,13 +266,15 @@ def find_topics(sentences: Sequence[Sentence], title: str = "", limit: int = MAX
         candidate.mentions += 1
         if index < _LEAD_SENTENCES:
             candidate.bonus += _LEAD_BONUS
+    _absorb_into_suffixes(candidates)
     _fold_short_forms(candidates)
     title_keys = set(topic_key(title).split())
     for candidate in candidates.values():
         if title_keys and all(part in title_keys for part in candidate.key.split()):
             candidate.bonus += _TITLE_BONUS
+            candidate.in_title = True
     ranked = sorted(candidates.values(), key=lambda c: (-c.score, c.first_seen))
-    return tuple(c.display() for c in ranked if c.score >= _MIN_SCORE)[:limit]
+    return tuple(c.display() for c in ranked if c.mentions >= _MIN_MENTIONS or c.in_title)[:limit]
 
 
 def _opens_sentence_or_quote(text: str, position: int) -> bool:
@@ -280,6 +285,21 @@ def _opens_sentence_or_quote(text: str, position: int) -> bool:
             return True
         index -= 1
     return index < 0
+
+
+def _absorb_into_suffixes(candidates: dict[str, _Candidate]) -> None:
+    """Count a run that ends with a better-known name as that name: "Києва Олег Голяшкін"
+    (a court's city, then the judge) is a mention of "Олег Голяшкін"."""
+    for key in sorted(candidates, key=lambda k: -k.count(" ")):
+        parts = key.split()
+        for cut in range(1, len(parts) - 1):
+            suffix = candidates.get(" ".join(parts[cut:]))
+            if suffix is not None and suffix.mentions >= candidates[key].mentions:
+                absorbed = candidates.pop(key)
+                suffix.mentions += absorbed.mentions
+                suffix.bonus += absorbed.bonus
+                suffix.first_seen = min(suffix.first_seen, absorbed.first_seen)
+                break
 
 
 def _fold_short_forms(candidates: dict[str, _Candidate]) -> None:
