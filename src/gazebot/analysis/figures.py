@@ -300,7 +300,7 @@ _CAPITALISED = re.compile(r"[A-ZА-ЯІЇЄҐ]")
 _ONE_DETERMINERS = frozenset(
     [
         "no", "the", "this", "that", "each", "every", "any", "which", "same", "another", "someone",
-        "anyone", "everyone", "such", "only"
+        "anyone", "everyone", "such", "only", "number", "no.", "world"
     ]
 )
 
@@ -493,6 +493,8 @@ def _numeral_left_context(
         before = text[max(0, begin - 12):begin]
     if begin == start or not money:
         previous = text[begin - 1] if begin > 0 else " "
+        if previous in "-–" and begin > 1 and text[begin - 2].isdigit():
+            return None  # the tail of "1973-90": a range we did not take (years) is no figure
         if previous.isalnum() or previous in "_/\\.,":
             if previous in ".," and (begin < 2 or not text[begin - 2].isdigit()):
                 return begin, money, negative
@@ -597,6 +599,8 @@ def _read_en(text: str, atom: re.Match[str]) -> _Found | None:
     ):
         return None
     if kind == "words":
+        if text[start].isupper() and _mid_sentence(text, begin):
+            return None  # "the Six Nations", "Formula One": a capitalised number word is a name
         if number.value == 1 and not (scaled or negative) and not _one_counts(text, begin, end) \
                 and not _EN_MONEY_AFTER.match(text, end):
             return None
@@ -715,17 +719,26 @@ def _ratio(text: str, end: int, numerator: float) -> _Number | None:
     return _Number(numerator / denominator, match.end(), False, False, False, False, False)
 
 
+def _mid_sentence(text: str, position: int) -> bool:
+    before = text[max(0, position - 4):position].rstrip(" \t")
+    return bool(before) and before[-1] not in ".!?:;\"'“”‘’«(\n-–—"
+
+
 def _one_counts(text: str, begin: int, end: int) -> bool:
-    """A lone "one" is a figure only when it counts something ("one solution", "one of the")."""
+    """A lone "one" is a figure only when it counts a noun ("one solution").
+
+    "One of the biggest investors", "the same one", "number one" and "one day" are idioms,
+    not quantities a reader wants on a card (NewsQuant annotates "one of" as 1; we do not).
+    """
     previous = _previous_word(text, begin).lower()
     if previous in _ONE_DETERMINERS:
         return False
     following = _WORD_AFTER.match(text, end)
-    if following is None:
+    if following is None or text[end:following.start(1)].strip() == "of":
         return False
     word = following.group(1).lower()
-    return text[end:following.start(1)].strip() == "of" or (
-        word not in _EN_STOP and not word.endswith(("ly", "ed")) and word not in ("another",)
+    return word not in _EN_STOP and not word.endswith(("ly", "ed")) and word not in (
+        "another", "day", "better", "way", "thing", "time"
     )
 
 
