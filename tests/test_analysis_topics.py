@@ -97,3 +97,24 @@ def test_a_passing_mention_is_not_a_topic() -> None:
     topics = topics_of(text)
     assert "Leeds" in topics
     assert "Paris" not in topics
+
+
+def test_a_run_ending_in_a_known_name_counts_as_that_name() -> None:
+    text = (
+        "Суддя суду Києва Олег Голяшкін претендує на житло. "
+        "Олег Голяшкін мовчить. Журналісти знайшли, де живе Олег Голяшкін."
+    )
+    topics = topics_of(text)
+    assert topics[0] == "Олег Голяшкін"
+    assert "Києва Олег Голяшкін" not in topics
+
+
+def test_legal_forms_and_demonyms_are_not_topics() -> None:
+    text = (
+        "ТОВ «Ромашка» купило землю. ТОВ «Ромашка» заплатило мало. "
+        "German officials met German bankers in Berlin. Berlin said no."
+    )
+    topics = topics_of(text, "German jobs")
+    assert "ТОВ" not in topics
+    assert "German" not in topics
+    assert "Berlin" in topics
