@@ -374,9 +374,8 @@ class Story:
         return title if visible else "Untitled story"
 
 
-def _title(story: Story) -> Rich:
+def _title(story: Story, link: str | None) -> Rich:
     title = plain(cap(story.title, TITLE_CAP), BOLD)
-    link = story.link
     return styled(title, Style("a", link)) if link else title
 
 
@@ -438,7 +437,7 @@ def card_rich(
     Sections are dropped from the end (quotes, then figures) and the summary shortened until the
     card fits `budget`.
     """
-    title = _title(story)
+    title = _title(story, story.link)
     meta = plain(source_line(story, zone), ITALIC)
     quotes = [
         _quote(quote.text, quote.speaker) for quote in story.card.quotes if one_line(quote.text)
@@ -482,12 +481,12 @@ def card_message(
 
 def digest_item(story: Story, *, number: int | None = None) -> Rich:
     """A compact item: linked title, the first summary sentence, the top figure."""
-    title = _title(story)
+    title = _title(story, story.link)
     if number is not None:
         title = join([plain(f"{number}."), title], " ")
-    first = next((one_line(s) for s in story.card.summary if one_line(s)), "")
+    first = next((line for line in map(one_line, story.card.summary) if line), "")
     sentence = plain(cap(first, SENTENCE_CAP))
-    figure = next((one_line(f.text) for f in story.card.figures if one_line(f.text)), "")
+    figure = next((line for line in (one_line(f.text) for f in story.card.figures) if line), "")
     top = plain(f"📊 {cap(figure, FIGURE_CAP)}", ITALIC) if figure else ()
     return join([title, sentence, top], "\n")
 
