@@ -8,10 +8,14 @@ import time
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
+import lxml.html
 import pytest
+from lxml.html import HtmlElement
 
 from gazebot.errors import SourceError
 from gazebot.extract import ExtractedArticle, ExtractionError, extract_article
+from gazebot.extraction.body import clean_paragraphs, recover_split_chunks
+from gazebot.extraction.container import refine_with_container
 from gazebot.extraction.encoding import decode_html
 from gazebot.extraction.metadata import strip_site_suffix
 from gazebot.extraction.shingles import match_page, score_corpus
@@ -283,3 +287,62 @@ def test_aeb_shingle_f1_stays_above_regression_floor(corpora: Path) -> None:
     score = score_corpus(matches)
 
     assert score.f1 >= 0.95, score
+
+
+def parse_page(html: str) -> HtmlElement:
+    return lxml.html.document_fromstring(html)
+
+
+def test_story_split_across_repeated_containers_is_put_back_together() -> None:
+    def chunk(*paragraphs: str) -> str:
+        inner = "".join(f"<p>{paragraph}</p>" for paragraph in paragraphs)
+        return f'<div class="grid"><div class="body chunk">{inner}</div><aside>Advert</aside></div>'
+
+    teaser = "An unrelated story teaser that reuses the body class somewhere else on the page. " * 3
+    root = parse_page(
+        "<html><body><article><div class='chunks'>"
+        f"{chunk(PARAGRAPHS[0], PARAGRAPHS[1])}{chunk(PARAGRAPHS[2], PARAGRAPHS[3])}</div></article>"
+        f"<footer><div class='body chunk'><p>{teaser}</p></div></footer></body></html>"
+    )
+
+    # What a single-container extractor returns: the first chunk only.
+    lines = recover_split_chunks(root, (PARAGRAPHS[0], PARAGRAPHS[1]))
+
+    assert lines == PARAGRAPHS
+
+
+def test_bare_text_paragraphs_between_line_breaks_are_recovered_and_sidebar_teasers_dropped() -> None:
+    root = parse_page(
+        "<html><body><div id='main'><div class='article'><h1>Ukraine pushes back</h1>"
+        f"<div class='content'>{PARAGRAPHS[0]}<br><br><em>Photo: the station</em><br>"
+        f"{PARAGRAPHS[1]}<br><br>{PARAGRAPHS[2]}<br><br>{PARAGRAPHS[3]}</div></div></div>"
+        "<div id='right'><ul><li><a href='/other'><p>Night mode is an automatic setting that "
+        "lets in more light for brighter photos.</p></a></li></ul></div></body></html>"
+    )
+    teaser = "Night mode is an automatic setting that lets in more light for brighter photos."
+
+    lines = refine_with_container(root, (teaser, "Ukraine pushes back", *PARAGRAPHS[1:]))
+
+    assert lines == ("Ukraine pushes back", *PARAGRAPHS)
+
+
+def test_cleaning_drops_credits_prompts_repeats_headline_and_comment_thread() -> None:
+    lines = (
+        "Ukraine pushes back near Kupyansk",
+        PARAGRAPHS[0],
+        "Read more: Five things to know about the Oskil front",
+        PARAGRAPHS[1],
+        PARAGRAPHS[1],
+        "Reporting by Olena Harmash; Editing by Tom Brown",
+        "Have a tip? Our reporter may be reached at tips@thegaze.example.",
+        PARAGRAPHS[2],
+        "- Kupyansk",
+        "3 comments",
+        "Great reporting, thank you!",
+    )
+
+    cleaned = clean_paragraphs(
+        lines, ("Ukraine pushes back near Kupyansk | The Gaze", "Ukraine pushes back near Kupyansk")
+    )
+
+    assert cleaned == (PARAGRAPHS[0], PARAGRAPHS[1], PARAGRAPHS[2], "Kupyansk")
