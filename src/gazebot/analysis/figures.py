@@ -120,7 +120,9 @@ _UK_MODIFIER_BEFORE = re.compile(
 )
 _MODIFIERS_THAT_ARE_PREPOSITIONS = frozenset({"between", "from", "by", "to", "на", "із", "з"})
 
-_EN_SUFFIX = re.compile(r"[A-Za-zμΩ″′°]+(?:/[A-Za-z]+)?\d?")
+# Letters glued to a numeral ("87mph", "$1.13bn", "13th") or a hyphenated compound
+# ("45-year-old", "18-month"), which says what the number measures.
+_EN_SUFFIX = re.compile(r"[A-Za-zμΩ″′°]+(?:/[A-Za-z]+)?\d?|(?:-[A-Za-z]+)+")
 _UK_SUFFIX = re.compile(r"[A-Za-zА-Яа-яІіЇїЄєҐґμ°]+\.?")
 _ORDINAL_SUFFIX = re.compile(r"(?:st|nd|rd|th|s|am|pm|AM|PM|′s|’s|'s|-ї|-й|-го|-те)$")
 _ORDINAL_AFTER = re.compile(r"(?:[′’']s\b|-?(?:st|nd|rd|th)\b|-[а-яіїєґ]{1,3}(?![\w'’ʼ]))")
