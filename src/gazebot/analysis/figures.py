@@ -348,7 +348,7 @@ def find_figures(text: str, language: str = "en") -> list[Figure]:
         position = atom.end()
         if atom.start() < consumed:
             continue
-        if any(start <= atom.start() < end for start, end in excluded):
+        if excluded and any(start <= atom.start() < end for start, end in excluded):
             continue
         figure = _read_uk(text, atom) if ukrainian else _read_en(text, atom)
         if figure is not None:
@@ -632,7 +632,8 @@ def _read_en(text: str, atom: re.Match[str]) -> _Found | None:
         if percent_after is not None:
             percent, end = True, percent_after.end()
     if kind == "num" and not (money or percent or scaled):
-        if _ADDRESS_AFTER.match(text, end):
+        following = text[end + 1:end + 2]
+        if (following.isupper() or following.isdigit()) and _ADDRESS_AFTER.match(text, end):
             return None
         unit = unit or _EN_UNIT_AFTER.match(text, end) is not None
         if (number.is_plain_integer and not unit
@@ -647,7 +648,8 @@ def _read_en(text: str, atom: re.Match[str]) -> _Found | None:
         noun_end, noun_words = _noun_phrase(text, end, english=True,
                                             allow_of=kind in ("vague", "frac", "half")
                                             or money or percent)
-    casualty = _EN_CASUALTY_AFTER.match(text, noun_end)
+    casualty = _EN_CASUALTY_AFTER.match(text, noun_end) if text[noun_end:noun_end + 1] in " \t" \
+        else None
     if casualty is not None:
         noun_end = casualty.end()
     counts_lower = bool(noun_words) and noun_words[0][:1].islower()
