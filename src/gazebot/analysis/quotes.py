@@ -211,11 +211,12 @@ def _clause_after(text: str, pair: _Pair, limit: int) -> str:
     """The text after the closing mark up to the end of its sentence (or `limit`)."""
     after = text[pair.end : min(pair.paragraph_end, limit)]
     # “… the end of it.” Then a new sentence: the quote closed its own sentence.
-    if _CLOSES_SENTENCE.search(text, pair.inner_start, pair.inner_end) and _STARTS_SENTENCE.match(after):
-        return ""
     boundary = _SENTENCE_END.search(after)
     cut = boundary.start() + 1 if boundary else len(after)
-    return after[:cut]
+    clause = after[:cut]
+    if _CLOSES_SENTENCE.search(text, pair.inner_start, pair.inner_end) and _STARTS_SENTENCE.match(after):
+        return ""
+    return clause
 
 
 def _word_count(fragment: str) -> int:
@@ -248,6 +249,7 @@ def _speech_kind(text: str, pair: _Pair, before: str, after: str) -> int:
         and words > _SHORT_QUOTE_WORDS
         and (ends_clause or not after.strip(" \u00a0.!?;"))
     )
+    cue_at_once = cue is not None and _word_count(after[: cue.start()]) <= _CUE_AT_ONCE_WORDS
     if not (opens_sentence or follows_cue or bare_cue):
         # “These guys know how,” said Sherman, speaking of politicians, “and leave …”
         lower_after_comma = before.rstrip().endswith(",") and inner[:1].islower()
@@ -261,7 +263,6 @@ def _speech_kind(text: str, pair: _Pair, before: str, after: str) -> int:
         return _NOT_SPEECH
     # “Many would consider that an embarrassment” if she lost …: a quoted fragment carried on
     # by the reporter, not a quotation (unless a cue follows at once: “…” he said).
-    cue_at_once = cue is not None and _word_count(after[: cue.start()]) <= _CUE_AT_ONCE_WORDS
     if not ends_clause and after.strip(" \u00a0.!?;") and not cue_at_once:
         return _NOT_SPEECH
     first_letter = _FIRST_LETTER.search(inner)
@@ -467,10 +468,20 @@ def _continues(text: str, previous: _Pair, pair: _Pair, after: str) -> bool:
         return False
     if _CUE.search(after) is not None:
         return False
+    # "… went even further: “B.”" — a colon introduces a quotation of its own.
+    if between.rstrip().endswith(":"):
+        return False
     boundaries = [m.end() for m in _SENTENCE_END.finditer(text, previous.end, pair.start + 1)]
     first_closed = re.search(r"[.…]\W*$", text[previous.inner_start : previous.inner_end])
     if first_closed and re.match(r"\s*[A-ZА-ЯІЇЄҐ]", between):
         boundaries.insert(0, previous.end)
+    # “A?” He answered, “B.” — a question closes its sentence when a capital follows.
+    elif (
+        re.search(r"[?!]\W*$", text[previous.inner_start : previous.inner_end])
+        and re.match(r"\s*[A-ZА-ЯІЇЄҐ]", between)
+        and _CUE_THEN_COMMA.search(between)
+    ):
+        return False
     if not boundaries:
         return len(_CUE.findall(between)) == 1
     if len(boundaries) > 2:
