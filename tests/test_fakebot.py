@@ -553,3 +553,33 @@ async def test_multipart_and_form_requests_are_decoded(fake_bot_api: FakeBotAPI)
     assert result["entities"] == [{"type": "bold", "offset": 0, "length": 5}]
     assert result["reply_markup"]["inline_keyboard"][0][0]["url"] == "https://example.org/"
     assert form.json()["result"]["text"] == "form"
+
+
+async def test_injected_429_carries_retry_after(fake_bot_api: FakeBotAPI, bot: telegram.Bot) -> None:
+    fake_bot_api.fail_next("sendMessage", status=429, retry_after=7)
+    with pytest.raises(telegram.error.RetryAfter, match="Retry in 7 seconds"):
+        await bot.send_message(42, "x")
+    assert (await bot.send_message(42, "y")).text == "y"
+
+
+async def test_group_membership_and_migration_updates(
+    fake_bot_api: FakeBotAPI, bot: telegram.Bot
+) -> None:
+    fake_bot_api.add_bot_to_group(7, -200, title="Newsroom")
+    fake_bot_api.migrate_chat(-200, -1000000000200, announce=True)
+    updates = await bot.get_updates(timeout=0)
+    added, moved_out, moved_in = updates
+    assert added.my_chat_member is not None
+    assert added.my_chat_member.chat.title == "Newsroom"
+    assert added.my_chat_member.new_chat_member.status == "member"
+    assert moved_out.message is not None
+    assert moved_in.message is not None
+    assert moved_out.message.migrate_to_chat_id == -1000000000200
+    assert moved_in.message.migrate_from_chat_id == -200
+    assert moved_in.message.chat.title == "Newsroom"
+    fake_bot_api.remove_bot_from_group(7, -1000000000200)
+    with pytest.raises(telegram.error.Forbidden, match=r"(?i)kicked"):
+        await bot.send_message(-1000000000200, "x")
+    fake_bot_api.set_chat_error(99, 403, "Forbidden: bot can't initiate conversation with a user")
+    with pytest.raises(telegram.error.Forbidden, match=r"(?i)initiate"):
+        await bot.send_message(99, "x")

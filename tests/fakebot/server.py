@@ -172,6 +172,7 @@ class _MethodFault:
     description: str = "Bad Gateway"
     hang_seconds: float | None = None
     deliver: bool = False
+    parameters: dict[str, Any] | None = None
 
 
 @dataclass(slots=True)
@@ -343,8 +344,11 @@ class FakeBotAPI:
         """The chat does not exist (or never talked to the bot): 400 "chat not found"."""
         self._set_chat_fault(chat_id, ApiError(400, "Bad Request: chat not found"))
 
-    def migrate_chat(self, chat_id: int, new_chat_id: int) -> None:
-        """A group became a supergroup: calls for the old id fail with migrate_to_chat_id."""
+    def migrate_chat(self, chat_id: int, new_chat_id: int, *, announce: bool = False) -> None:
+        """A group became a supergroup: calls for the old id fail with migrate_to_chat_id.
+
+        With ``announce=True`` the two service messages Telegram sends are queued too
+        (migrate_to_chat_id in the old chat, migrate_from_chat_id in the new one)."""
         with self._lock:
             old = self._chat(chat_id)
             old.fault = ApiError(
@@ -354,18 +358,65 @@ class FakeBotAPI:
             )
             new = self._chat(new_chat_id, chat_type="supergroup")
             new.data["title"] = old.data.get("title", new.data.get("title"))
+            if announce:
+                now = int(time.time())
+                self._enqueue(
+                    {
+                        "message": {
+                            "message_id": self._next_message_id(old),
+                            "from": dict(self.bot_user),
+                            "chat": dict(old.data),
+                            "date": now,
+                            "migrate_to_chat_id": new_chat_id,
+                        }
+                    }
+                )
+                self._enqueue(
+                    {
+                        "message": {
+                            "message_id": self._next_message_id(new),
+                            "from": dict(self.bot_user),
+                            "chat": dict(new.data),
+                            "date": now,
+                            "migrate_from_chat_id": chat_id,
+                        }
+                    }
+                )
+
+    def set_chat_error(
+        self, chat_id: int, code: int, description: str, parameters: dict[str, Any] | None = None
+    ) -> None:
+        """Any other chat-level error, e.g. ``(403, "Forbidden: bot can't initiate
+        conversation with a user")``, for every call to that chat until `restore_chat`."""
+        self._set_chat_fault(chat_id, ApiError(code, description, parameters))
 
     def restore_chat(self, chat_id: int) -> None:
         """Undo any chat fault above."""
         self._set_chat_fault(chat_id, None)
 
     def fail_next(
-        self, method: str, count: int = 1, *, status: int = 502, description: str = "Bad Gateway"
+        self,
+        method: str,
+        count: int = 1,
+        *,
+        status: int = 502,
+        description: str | None = None,
+        retry_after: int = 1,
     ) -> None:
-        """The next `count` calls to `method` fail with this status (default 502 Bad Gateway)."""
+        """The next `count` calls to `method` fail with this status (default 502 Bad Gateway;
+        429 comes with `retry_after`, as Telegram sends it)."""
+        if description is None:
+            description = {
+                429: f"Too Many Requests: retry after {retry_after}",
+                500: "Internal Server Error",
+                502: "Bad Gateway",
+                503: "Service Unavailable",
+                504: "Gateway Timeout",
+            }.get(status, "Error")
+        parameters = {"retry_after": retry_after} if status == 429 else None
         with self._lock:
             self._method_faults.setdefault(method.lower(), deque()).append(
-                _MethodFault(count, status, description)
+                _MethodFault(count, status, description, parameters=parameters)
             )
 
     def hang_next(
@@ -502,6 +553,23 @@ class FakeBotAPI:
             self._enqueue({"callback_query": query})
             return query_id
 
+    def add_bot_to_group(
+        self, user_id: int, group_id: int, *, title: str | None = None, chat_type: str = "group"
+    ) -> dict[str, Any]:
+        """The user adds the bot to a group: a my_chat_member update (left → member)."""
+        with self._lock:
+            chat = self._chat(group_id, chat_type=chat_type)
+            if title is not None:
+                chat.data["title"] = title
+            chat.fault = None
+            return self._member_update(user_id, "left", "member", chat_id=group_id)
+
+    def remove_bot_from_group(self, user_id: int, group_id: int) -> dict[str, Any]:
+        """The user removes the bot from a group: 403 from then on, and a my_chat_member update
+        (member → kicked)."""
+        self.kick_from_group(group_id)
+        return self._member_update(user_id, "member", "kicked", chat_id=group_id)
+
     def block_bot(self, user_id: int) -> dict[str, Any]:
         """The user blocks the bot: later calls to their chat get 403; a my_chat_member update
         (member → kicked) is queued and returned."""
@@ -513,10 +581,12 @@ class FakeBotAPI:
         self.restore_chat(user_id)
         return self._member_update(user_id, "kicked", "member")
 
-    def _member_update(self, user_id: int, old: str, new: str) -> dict[str, Any]:
+    def _member_update(
+        self, user_id: int, old: str, new: str, *, chat_id: int | None = None
+    ) -> dict[str, Any]:
         with self._lock:
             user = self.user(user_id)
-            chat = self._chat(user_id)
+            chat = self._chat(user_id if chat_id is None else chat_id)
 
             def member(status: str) -> dict[str, Any]:
                 result: dict[str, Any] = {"status": status, "user": dict(self.bot_user)}
@@ -743,7 +813,7 @@ class FakeBotAPI:
                 self._closing.wait(fault.hang_seconds)
                 raise ApiError(504, "Gateway Timeout")
             if fault is not None:
-                raise ApiError(fault.status, fault.description)
+                raise ApiError(fault.status, fault.description, fault.parameters)
             result = self._dispatch(name, params)
             body = {"ok": True, "result": result}
         except ApiError as error:
