@@ -38,7 +38,7 @@ from gazebot.render import (
     text_message,
     to_html,
 )
-from tests.fakebot.entities import ParsedText, entity_text, normalize, parse_html, utf16_len
+from tests.fakebot.entities import ParsedText, check_link, entity_text, normalize, parse_html, utf16_len
 
 SEED_URL = "https://thegaze.example/news/zelenskyy-kupyansk"
 
@@ -127,6 +127,8 @@ def test_safe_url_is_idempotent(text: str) -> None:
     once = safe_url("https://example.org/" + text)
     assert once is not None
     assert safe_url(once) == once
+    assert check_link(once) == once  # the fake (like Telegram) takes it as it is
+    Button("Read", url=once)
 
 
 # ------------------------------------------------------------------ the card

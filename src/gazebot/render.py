@@ -32,6 +32,8 @@ CAPTION_BUDGET = 1000
 CALLBACK_DATA_LIMIT = 64
 ELLIPSIS = "…"
 
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
 TITLE_CAP = 300
 SENTENCE_CAP = 600
 SUMMARY_CAP = 1500
@@ -385,7 +387,8 @@ def format_time(moment: datetime, zone: tzinfo | None = None) -> str:
         moment = moment.replace(tzinfo=UTC)
     local = moment.astimezone(zone or UTC)
     name = local.tzname() or "UTC"
-    return f"{local.day} {local:%b %Y, %H:%M} {name}"
+    month = MONTHS[local.month - 1]  # not %b: that follows the process locale
+    return f"{local.day} {month} {local.year}, {local:%H:%M} {name}"
 
 
 def source_line(story: Story, zone: tzinfo | None = None) -> str:
