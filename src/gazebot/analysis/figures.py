@@ -299,6 +299,7 @@ _LETTERS = re.compile(r"[A-Za-z]+")
 _WORD_SEPARATOR = re.compile(r"[\s-]+")
 _WORD_PIECE = re.compile(r"[^\s-]+")
 _RANGE_CURRENCY = re.compile(r"(?:US\s?|HK\s?|A|C)?\$|[€£¥]|USD|EUR|GBP")
+_RANGE_TAIL = re.compile(r"[-–](?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d.,]\d)")
 _CAPITALISED = re.compile(r"[A-ZА-ЯІЇЄҐ]")
 _ONE_DETERMINERS = frozenset(
     [
@@ -602,6 +603,9 @@ def _read_en(text: str, atom: re.Match[str]) -> _Found | None:
     ):
         return None
     if kind == "words":
+        if atom.group(0).split(None, 1)[0] in SCALE_ABBREVIATIONS and \
+                text[max(0, start - 3):start].rstrip()[-1:].isdigit():
+            return None  # a scale left over after its number was refused ("1973-90 million")
         if text[start].isupper() and _mid_sentence(text, begin):
             return None  # "the Six Nations", "Formula One": a capitalised number word is a name
         if number.value == 1 and not (scaled or negative) and not _one_counts(text, begin, end) \
@@ -811,7 +815,8 @@ def _name_before(text: str, begin: int) -> bool:
         return False
     if _EN_MODIFIER_BEFORE.search(previous + " "):
         return False
-    return previous.lower() not in ("there", "they", "these", "those", "about", "with", "and")
+    # "At 2-0 down", "In 300 cases": a capitalised function word opens a sentence, not a name.
+    return previous.lower() not in _EN_STOP
 
 
 def _en_range(
@@ -849,6 +854,9 @@ def _en_range(
         return None, 1.0, False, False
     second_end = number.end
     second_value = number.value
+    nested = _RANGE_TAIL.match(text, second_end)
+    if nested is not None:
+        second_end = nested.end()  # "from 24.2 to 33-35 billion": the scale is after the tail
     scale = _EN_SCALE_AFTER.match(text, second_end)
     if scale is not None and not number.scaled:
         for word in _LETTERS.findall(scale.group(0)):
