@@ -13,8 +13,12 @@ A figure is a verbatim span ("over 1,000 Russian soldiers have been killed", "$1
 - "minus" and a leading minus sign make the value negative.
 
 Not figures: ordinals (13th Brigade), years and dates (2022, September 2024, 12 March), times
-(10:30, 5am), phone numbers, numbers inside names (Code 9.2, Boeing 737, COVID-19, Windows 11),
-section/article/model numbers, decades (the 1990s), and "several"/"a few" (no number to give).
+(10:30, 5am), phone numbers, street addresses, numbers inside names (Code 9.2, Boeing 737,
+COVID-19, Windows 11, the Six Nations), section/article/model numbers, decades (the 1990s),
+"several"/"a few" (no number to give), spelled-out compounds ("a five-year deal"), and the idioms
+"one of the …", "number one", "the same one" (a lone "one" counts only when it counts a noun).
+A plain four-digit integer from 1000 to 2199 is a year unless money, a unit, a scale or a counted
+plural noun says otherwise ("2,000 troops", "1000 customers", "1520 sq m").
 Figures are ranked: casualty counts, money, percentages and numbers that count a noun phrase
 first, bare numbers and a lone "one" last; earlier mentions break ties.
 """
