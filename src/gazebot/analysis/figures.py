@@ -152,7 +152,7 @@ _EN_MONEY_AFTER = re.compile(
     r"[\s-](?:(?:US|Australian|Canadian|Hong\s+Kong|New\s+Zealand|Singapore)\s)?"
     r"(?:dollars?|euros?|pounds?|yen|shekels?|crowns?|rupees?|yuan|francs?|hryvnias?|roubles?|"
     r"rubles?|cents?|pence|won|pesos?|lira|rand|ringgit|sen)\b"
-    r"|\s?(?:[€£$](?!\w)|(?:USD|EUR|GBP|JPY|CHF|UAH|US)\b)",
+    r"|\s?(?:[€£$](?!\w)|(?:USD|EUR|GBP|JPY|CHF|UAH)\b)",
 )
 _UK_MONEY_AFTER = re.compile(
     r"\s?(?:грн(?![\w'’ʼ])(?:\s?\.)?|гривн\w*|гривен\w*|гривень|доларів(?:\s+США)?|долар\w*|"
@@ -635,6 +635,8 @@ def _read_en(text: str, atom: re.Match[str]) -> _Found | None:
     money_after = _EN_MONEY_AFTER.match(text, end)
     if money_after is not None and not (money and money_after.group(0).strip() in "$€£"):
         money, end = True, money_after.end()
+    elif money and text.startswith(" US", end) and not text[end + 3:end + 4].isalpha():
+        end += 3  # "$76 US a barrel"
     if not percent and not money:
         percent_after = _EN_PERCENT_AFTER.match(text, end)
         if percent_after is not None:
@@ -907,6 +909,8 @@ def _noun_phrase(text: str, end: int, *, english: bool, allow_of: bool) -> tuple
                 break
         elif lowered in UK_WORDS or lowered in UK_SCALES or lowered.endswith(_UK_VERB_ENDINGS):
             break
+        if words and words[-1][:1].islower() and word[:1].isupper():
+            break  # "5000m champion Eliud Kipchoge": a name after the noun is not what is counted
         words.append(word)
         position = match.end()
         if english and (lowered.endswith("s") and len(lowered) > 3 and not
