@@ -176,7 +176,7 @@ def _billion_laughs(newline: str = "") -> str:
 @pytest.mark.parametrize("newline", ["", "\n"])
 def test_entity_bomb_is_refused_before_expansion(newline: str) -> None:
     started = time.monotonic()
-    with pytest.raises(FeedError, match=r"refused: the feed declares .* nested entities"):
+    with pytest.raises(FeedError, match="refused: the feed declares nested entities"):
         parse_feed(_billion_laughs(newline).encode())
     assert time.monotonic() - started < 0.5
 
@@ -195,20 +195,18 @@ def test_entity_bomb_in_utf16_is_refused_too() -> None:
         '<!ENTITY % xxe SYSTEM "{uri}"> %xxe;',
     ],
 )
-def test_external_and_parameter_entities_are_refused(
-    tmp_path: Path, declaration: str
-) -> None:
+def test_external_entities_are_never_read(tmp_path: Path, declaration: str) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET-CONTENT")
     xxe = (
         f'<?xml version="1.0"?><!DOCTYPE rss [{declaration.format(uri=secret.as_uri())}]>'
         "<rss version='2.0'><channel><title>X</title>"
         "<item><title>t &xxe;</title><link>http://x.example/1</link>"
-        "<description>&xxe;</description></item></channel></rss>"
+        "<description>&xxe; end</description></item></channel></rss>"
     ).encode()
-    with pytest.raises(FeedError, match="refused") as refused:
-        parse_feed(xxe)
-    assert "TOP-SECRET" not in str(refused.value)
+    feed = parse_feed(xxe)
+    assert [item.link for item in feed.items] == ["http://x.example/1"]
+    assert all("TOP-SECRET" not in item.title + item.text for item in feed.items)
 
 
 def test_plain_text_entities_are_still_read() -> None:

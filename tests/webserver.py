@@ -80,6 +80,9 @@ class _Server(ThreadingHTTPServer):
 
 class _RequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes; with Nagle on, the client's delayed ACK
+    # would stall every response by ~40 ms.
+    disable_nagle_algorithm = True
     server: _Server
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
@@ -198,6 +201,7 @@ class WebServer:
 
     def __init__(self) -> None:
         self._routes: dict[str, Handler] = {}
+        self._fallback: Handler | None = None
         self._lock = threading.Lock()
         self._requests: list[RecordedRequest] = []
         self._stopping = threading.Event()
@@ -248,6 +252,11 @@ class WebServer:
         with self._lock:
             self._routes[path] = handler
         return self.url(path)
+
+    def fallback(self, handler: Handler | None) -> None:
+        """Answer every path no route names with `handler(request)` (None: 404 again)."""
+        with self._lock:
+            self._fallback = handler
 
     def add(
         self,
@@ -355,8 +364,10 @@ class WebServer:
 
     def _respond(self, request: RecordedRequest) -> Response:
         with self._lock:
-            handler = self._routes.get(request.path) or self._routes.get(
-                urlsplit(request.path).path
+            handler = (
+                self._routes.get(request.path)
+                or self._routes.get(urlsplit(request.path).path)
+                or self._fallback
             )
         if handler is None:
             return Response(body=b"not found", status=404, content_type="text/plain")
