@@ -16,6 +16,7 @@ _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|•|»|/)\s+")
 _NON_WORD = re.compile(r"\W+")
 _SPACES = re.compile(r"\s+")
 _LANGUAGE_TAG = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*$")
+_URL_LIKE = re.compile(r"^(?:https?:)?//|^www\.", re.IGNORECASE)
 _ARTICLE_TYPE = re.compile(r"Article|Posting|Report|WebPage", re.IGNORECASE)
 # A trailing segment this short that is capitalised like a name is almost always the site's brand.
 _BRAND_MAX_WORDS = 4
@@ -128,17 +129,17 @@ def _first_string(articles: list[dict[str, object]], key: str) -> str | None:
 
 
 def _site_name(meta: dict[str, str], articles: list[dict[str, object]]) -> str | None:
-    if "og:site_name" in meta:
-        return meta["og:site_name"]
+    candidates = [meta.get("og:site_name")]
     for item in articles:
         publisher = item.get("publisher")
         if isinstance(publisher, list) and publisher:
             publisher = publisher[0]
-        if isinstance(publisher, dict):
-            name = publisher.get("name")
-            if isinstance(name, str) and name.strip():
-                return squash_spaces(name)
-    return meta.get("application-name")
+        if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
+            candidates.append(str(publisher["name"]))
+    candidates.append(meta.get("application-name"))
+    # Some sites put their address where the name belongs; a name is what a reader would say.
+    names = (squash_spaces(candidate) for candidate in candidates if candidate)
+    return next((name for name in names if name and not _URL_LIKE.match(name)), None)
 
 
 def _title(
