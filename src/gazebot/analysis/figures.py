@@ -366,11 +366,21 @@ def find_figures(text: str, language: str = "en") -> list[Figure]:
 
 
 def _ranked(text: str, found: list[_Found]) -> list[Figure]:
-    seen_values: set[float] = set()
+    """Best first; a value already shown better elsewhere, or the same words again, sink."""
+    best_for_value: dict[float, _Found] = {}
+    for item in found:
+        if item.value not in best_for_value or item.score > best_for_value[item.value].score:
+            best_for_value[item.value] = item
+    seen_texts: set[str] = set()
     adjusted: list[tuple[float, int, _Found]] = []
     for item in found:
-        score = item.score - (1.5 if item.value in seen_values else 0.0)
-        seen_values.add(item.value)
+        score = item.score
+        if best_for_value[item.value] is not item:
+            score -= 1.5
+        words = text[item.start:item.end].lower()
+        if words in seen_texts:
+            score -= 5.0
+        seen_texts.add(words)
         adjusted.append((-score, item.start, item))
     adjusted.sort(key=lambda entry: (entry[0], entry[1]))
     # 12 significant digits hide float noise from scaling (16.4 * 1e6 = 16399999.999999998).
