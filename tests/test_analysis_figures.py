@@ -189,3 +189,16 @@ def test_every_figure_is_a_verbatim_span_of_any_text(text: str) -> None:
         for figure in find_figures(text, language):
             assert figure.text
             assert figure.text in text
+
+
+def test_a_repeated_figure_sinks_below_new_ones() -> None:
+    text = "He scored two tries. Later 5,000 fans sang. Then came two tries again and 40 minutes."
+    ranked = texts(text)
+    assert ranked.index("5,000 fans") < ranked.index("40 minutes")
+    assert ranked[-1] == "two tries"
+    assert ranked.count("two tries") == 2
+
+
+def test_what_is_counted_stops_before_a_name_and_a_year_stays_a_year() -> None:
+    assert texts("The 5000m champion Eliud Kipchoge won.") == ["5000m champion"]
+    assert find_figures("He won the 2000 US Open.") == []
