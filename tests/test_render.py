@@ -200,6 +200,24 @@ def test_a_huge_card_fits_one_message_and_caption_fits_1024() -> None:
     assert utf16_len(accepted(caption).text) <= 1024
 
 
+def test_a_tight_budget_drops_quotes_then_figures_before_shortening_the_summary() -> None:
+    sentence = ("Kupyansk " * 33).strip() + "."
+    summary = " ".join([sentence] * 3)  # 893 characters
+    story = seed_story(
+        card=Card(
+            title="Tight",
+            url=SEED_URL,
+            summary=(sentence,) * 3,
+            quotes=(Quote("A quote that will not fit.", "Someone"),),
+            figures=(Figure("291 wounded", 291), Figure("13 taken prisoner", 13)),
+        )
+    )
+    parsed = accepted(card_message(story, caption=True))
+    assert summary in parsed.text
+    assert "A quote that will not fit" not in parsed.text
+    assert "• 291 wounded" in parsed.text
+
+
 # ------------------------------------------------------------------ digests and packing
 
 

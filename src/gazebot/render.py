@@ -8,6 +8,13 @@ without ever cutting a tag or an entity, because tags are re-balanced around eve
 
 Buttons are plain data (`Button`); the bot converts them to PTB's InlineKeyboardMarkup, so this
 module never imports `telegram`.  Callback data is at most 64 bytes, checked when a button is made.
+
+What callers use: `Story` (id, card, published time, URL; `Story.from_article`);
+`card_message` / `card_rich` (a full card); `digest_item` and `digest_messages` (compact items
+packed into messages); `pack` (any rich items into messages ≤ 4096, split between items);
+`text_message` (foreign text, escaped and split); `escape` / `escape_attribute` / `safe_url`;
+`read_button`, `more_button`, `breaking_keyboard`, `settings_message`; `callback_data` /
+`parse_callback` for `MorePage`, `BreakingAction` and `SettingChange`.
 """
 
 from __future__ import annotations
@@ -410,13 +417,12 @@ def _summary(card: Card, budget: int) -> Rich:
     return truncate(plain(" ".join(sentences)), budget)
 
 
-def _figures(card: Card, count: int) -> Rich:
-    lines = [
-        plain(f"• {cap(one_line(figure.text), FIGURE_CAP)}")
-        for figure in card.figures[:count]
-        if one_line(figure.text)
+def _figure_lines(card: Card, count: int) -> list[Rich]:
+    return [
+        plain(f"• {cap(line, FIGURE_CAP)}")
+        for line in (one_line(figure.text) for figure in card.figures[:count])
+        if line
     ]
-    return join(lines, "\n")
 
 
 def _quote(text: str, speaker: str | None) -> Rich:
@@ -437,29 +443,29 @@ def card_rich(
 ) -> Rich:
     """The card as rich text: linked bold title, source line, summary, figures, quotes.
 
-    Sections are dropped from the end (quotes, then figures) and the summary shortened until the
-    card fits `budget`.
+    When the card would not fit `budget`, quotes go first (the last one first), then figures;
+    the summary is shortened only when nothing else is left to drop.
     """
     title = _title(story, story.link)
     meta = plain(source_line(story, zone), ITALIC)
     quotes = [
         _quote(quote.text, quote.speaker) for quote in story.card.quotes if one_line(quote.text)
     ][:max_quotes]
-    figures = _figures(story.card, max_figures)
+    figures = _figure_lines(story.card, max_figures)
     head = join([title, meta], "\n")
+    summary = _summary(story.card, SUMMARY_CAP)
     while True:
-        tail = join([figures, *quotes], "\n\n")
+        tail = join([join(figures, "\n"), *quotes], "\n\n")
         room = budget - rich_length(head) - rich_length(tail) - 4
-        summary = _summary(story.card, max(room, 0)) if room > 40 else ()
-        card = join([head, summary, tail], "\n\n")
-        if rich_length(card) <= budget:
-            return card
+        if rich_length(summary) <= room:
+            return join([head, summary, tail], "\n\n")
         if quotes:
             quotes.pop()
         elif figures:
-            figures = ()
+            figures.pop()
         else:
-            return truncate(card, budget)
+            shortened = truncate(summary, room) if room > 40 else ()
+            return truncate(join([head, shortened], "\n\n"), budget)
 
 
 def card_message(
