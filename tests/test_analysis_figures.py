@@ -202,3 +202,16 @@ def test_a_repeated_figure_sinks_below_new_ones() -> None:
 def test_what_is_counted_stops_before_a_name_and_a_year_stays_a_year() -> None:
     assert texts("The 5000m champion Eliud Kipchoge won.") == ["5000m champion"]
     assert find_figures("He won the 2000 US Open.") == []
+
+
+def test_ukrainian_war_report_gives_casualty_counts_first_and_no_unit_names_or_years() -> None:
+    text = (
+        "Командири повідомили, що понад 1000 російських військових було вбито, 291 поранено, "
+        "а 13 потрапили в полон. Близько 200 ворожих військових залишаються в місті. До 500 "
+        "цивільних досі перебувають у місті. 13-та окрема бригада та 475-й штурмовий полк "
+        "«Код 9.2» діяли з 2022 року. Зустріч 12 листопада о 10:30."
+    )
+    figures = find_figures(text, "uk")
+    assert [figure.value for figure in figures] == [1000.0, 200.0, 500.0, 291.0, 13.0]
+    assert figures[0].text == "понад 1000 російських військових було вбито"
+    assert "13 потрапили в полон" in [figure.text for figure in figures]

@@ -232,7 +232,8 @@ _EN_CASUALTY_AFTER = re.compile(
 _UK_CASUALTY_AFTER = re.compile(
     r"[ \t]+(?:було[ \t]+|були[ \t]+)?(?:загинул\w*|загинуло|вбит\w*|убит\w*|поранен\w*|"
     r"зникл\w*|поло(?:нен|не)\w*|евакуйован\w*|затриман\w*|знищен\w*|збит\w*|звільнен\w*|"
-    r"постраждал\w*|ліквідован\w*)(?![\w])",
+    r"постраждал\w*|ліквідован\w*|(?:потрапил\w*|взят\w*|узят\w*)[ \t]+(?:в|у)[ \t]+полон)"
+    r"(?![\w])",
     re.IGNORECASE,
 )
 _EN_CASUALTY_NOUNS = frozenset(
@@ -271,6 +272,10 @@ _EN_STOP = frozenset(
 # Past and present verb endings: a noun phrase after a number stops at its verb.
 _UK_VERB_ENDINGS = ("или", "али", "ули", "іли", "яли", "лися", "лись", "ться", "ють", "ують",
                     "ить", "ать", "ало", "ило", "уло", "яла", "ала", "ула", "іла", "ися")
+_UK_YEAR_TAILS = frozenset(
+    ["у", "в", "з", "із", "від", "по", "після", "між", "і", "та", "року", "році", "рік", "кінця",
+     "початку", "середини"]
+)
 _UK_STOP = frozenset(
     [
         "і", "й", "та", "а", "але", "в", "у", "на", "з", "із", "зі", "що", "від", "до", "за", "по",
@@ -281,7 +286,7 @@ _UK_STOP = frozenset(
         "майже", "близько", "приблизно", "після", "перед", "між", "через", "під", "над", "біля",
         "коло", "або", "де", "коли", "щоб", "якщо", "тому", "тобто", "ним", "ними", "нього", "неї",
         "року", "році", "р.", "рр.", "сума", "суми", "усі", "всі", "все", "усе", "разом",
-        "потім", "тут", "там", "теж"
+        "потім", "тут", "там", "теж", "досі", "зараз", "нині", "наразі", "сьогодні", "вчора"
     ]
 )
 _OUT_OF = re.compile(
@@ -1031,7 +1036,8 @@ def _read_uk(text: str, atom: re.Match[str]) -> _Found | None:
     if kind == "num" and number is not None:
         if _excluded_uk_numeral(text, atom=atom, begin=begin, end=end, number=number,
                                 measured=money or percent or scaled
-                                or _UK_UNIT_AFTER.match(text, end) is not None):
+                                or _UK_UNIT_AFTER.match(text, end) is not None,
+                                modifier_word=modifier_word):
             return None
     elif kind == "words" and value == 1 and not (money or percent or scaled):
         return None
@@ -1068,8 +1074,28 @@ def _uk_scale_value(written: str) -> float:
     return 1.0
 
 
+def _looks_like_year_uk(text: str, begin: int, end: int, modifier_word: str) -> bool:
+    """ "у 2022 році" is a year; "понад 1000 військових" is not."""
+    if _UK_YEAR_AFTER.match(text, end) or _tail_word(text, begin) in _UK_YEAR_TAILS:
+        return True
+    if modifier_word and modifier_word not in _MODIFIERS_THAT_ARE_PREPOSITIONS:
+        return False
+    following = _UK_NOUN_RUN.match(text, end)
+    if following is None:
+        return True
+    word = APOSTROPHES.sub("'", following.group(1).lower())
+    return not (following.group(1)[:1].islower() and word not in _UK_STOP)
+
+
 def _excluded_uk_numeral(
-    text: str, *, atom: re.Match[str], begin: int, end: int, number: _Number, measured: bool
+    text: str,
+    *,
+    atom: re.Match[str],
+    begin: int,
+    end: int,
+    number: _Number,
+    measured: bool,
+    modifier_word: str,
 ) -> bool:
     start = atom.start()
     if _UK_TIME_AFTER.match(text, atom.end()) or _TIME_BEFORE.search(text, max(0, start - 2),
@@ -1084,7 +1110,7 @@ def _excluded_uk_numeral(
     ):
         return True
     if number.is_plain_integer and len(atom.group("num")) == 4 and 1000 <= number.value <= 2199:
-        return True
+        return _looks_like_year_uk(text, begin, end, modifier_word)
     if _UK_YEAR_AFTER.match(text, end):
         return True
     return _look_back(_UK_LABEL_BEFORE, text, begin, 2) is not None
