@@ -20,6 +20,12 @@ _LIST_BULLET = re.compile(r"^(?:[-•*·▪►]\s+)")
 _FURNITURE_LINE = re.compile(
     r"""^(?:
         (?:read|see|watch|view)\s+(?:more|also|next|full\s+story)\b.{0,160}
+      | (?:lea|lee|leia|leggi|lire|à\s+lire|lesen\s+sie|читайте|дивіться|смотрите)\s+
+        (?:también|tambien|também|anche|aussi|auch|також|также|more)\b.{0,160}
+      | (?:mehr\s+zum\s+thema|по\s+теме|на\s+тему)\s*:.{0,160}
+      | (?:photo|foto|фото|image|picture)?\s*credits?\s*:.{0,80}
+      | (?:photo|foto|фото|image|picture)\s*:.{0,80}
+      | categor(?:y|ies)\s*:.{0,100}
       | (?:related|more|also\s+on\s+\S+|you\s+(?:may|might)\s+also\s+like|recommended
          |most\s+read|trending)\b[:.…\s].{0,160}
       | (?:related|more|recommended|you\s+may\s+also\s+like\.*)\s*:?
@@ -55,9 +61,21 @@ _FURNITURE_LINE = re.compile(
 # Calls to action inside an otherwise ordinary line; only short lines are judged by them, so an
 # article that happens to discuss newsletters keeps its paragraphs.
 _PROMOTION = re.compile(
-    r"\b(?:sign\s+up|subscribe)\b[^.!?]{0,120}\b(?:newsletters?|inbox)\b|\bclick\s+here\b"
-    r"|\[/[a-z_]+\]|\[[a-z_]+\s+[a-z_]+\s*=",  # WordPress shortcodes left unrendered
-    re.IGNORECASE,
+    r"""
+      \b(?:sign(?:ing)?\s+up|subscribe)\b[^.!?]{0,120}\b(?:newsletters?|inbox)\b
+    | \bclick\s+here\b
+    | \b(?:please\s+)?subscribe\s+(?:now|today|to\s+(?:our|the)|for\s+(?:the\s+)?full)\b
+    | \balready\s+a\s+subscriber\b
+    | \bfollow\s+(?:us|the\s+\w+(?:\s+\w+){0,4}|\w+)\s+on\s+(?:facebook|twitter|instagram|x|telegram)\b
+    | \bnever\s+miss\s+(?:the\s+latest|a\s+story|an?\s+update)\b
+    | \bdownload\s+(?:our|the)\s+(?:\w+\s+){0,3}app\b
+    | \bwe(?:\s+want|['’]d\s+like|\s+would\s+like)\s+to\s+hear\s+(?:what\s+you\s+think|from\s+you)\b
+    | \bthis\s+(?:post|article|story|page)\s+(?:may\s+)?contains?\s+(?:affiliate|references\s+to\s+products)
+    | \bthis\s+(?:article|content|story)\s+is\s+(?:the\s+)?copyright
+    | \ball\s+rights\s+reserved\b
+    | \[/[a-z_]+\]|\[[a-z_]+\s+[a-z_]+\s*=  # WordPress shortcodes left unrendered
+    """,
+    re.IGNORECASE | re.VERBOSE,
 )
 _PROMOTION_MAX_WORDS = 40
 
