@@ -1,10 +1,12 @@
 """The one worker that drains the outbox: paced, fair across broadcasts, and crash-safe.
 
-Every row is committed as `sending` before its API call and as `sent` (with the message id) right
-after. A crash between the two leaves it `sending`; on start those rows go back to pending and are
-sent again — so after `kill -9` at most the messages in flight at that moment (one at Telegram's
-30/s, a handful at higher rates, see `in_flight_limit`) can arrive twice, and a row marked `sent`
-is never sent again.
+Every row is committed as `sending` before its API call. Its `sent` mark (with the message id) is
+committed with the next claim — the same transaction that marks the following rows `sending` — or
+at once when nothing else is waiting, so one transaction serves each round of sends. After
+`kill -9`, rows still `sending` go back to pending at the next start and are sent again: those are
+the rows in flight at the kill plus those delivered since the last claim, never more than
+`in_flight_limit` (one at Telegram's 30/s; a handful at 300/s). A row marked `sent` is never sent
+again.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import warnings
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
@@ -58,7 +60,7 @@ class SenderPolicy:
 def in_flight_limit(send_rate: float) -> int:
     """API calls allowed at once: one at Telegram's default limits (so a crash repeats at most
     one message), more only when a faster rate could not be reached one call at a time."""
-    return max(1, math.ceil(send_rate / 40))
+    return max(1, math.ceil(send_rate / 30))
 
 
 def backoff_delay(attempt: int, policy: SenderPolicy, rng: random.Random) -> float:
@@ -124,8 +126,9 @@ class Sender:
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not secrets
         self._bucket = TokenBucket(send_rate, burst=max(1.0, send_rate / 20))
         self._spacing = ChatSpacing()
-        self._in_flight = asyncio.Semaphore(self._policy.in_flight or in_flight_limit(send_rate))
+        self._limit = self._policy.in_flight or in_flight_limit(send_rate)
         self._tasks: set[asyncio.Task[None]] = set()
+        self._delivered: list[tuple[int, int, datetime]] = []
         self._queues: dict[int | None, deque[OutboxRow]] = {}
         self._turns: deque[int | None] = deque()
         self._waiting_for_chat: list[tuple[float, OutboxRow]] = []
@@ -150,14 +153,22 @@ class Sender:
         reporter = asyncio.create_task(self._report_progress_forever())
         try:
             while not self._stopping.is_set():
-                row = await self._next_row()
-                if row is None:
+                free = self._limit - len(self._tasks)
+                if free <= 0:
+                    await asyncio.wait(self._tasks, return_when=asyncio.FIRST_COMPLETED)
+                    continue
+                rows: list[OutboxRow] = []
+                while len(rows) < free and (row := await self._next_row()) is not None:
+                    rows.append(row)
+                if not rows:
+                    await self._record_delivered()
                     await self._idle()
                     continue
-                await self._dispatch(row)
+                await self._dispatch(rows)
         finally:
             if self._tasks:
                 await asyncio.gather(*self._tasks, return_exceptions=True)
+            await self._record_delivered()
             reporter.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await reporter
@@ -220,18 +231,36 @@ class Sender:
 
     # --- sending one row ----------------------------------------------------------------
 
-    async def _dispatch(self, row: OutboxRow) -> None:
-        await self._bucket.acquire()
-        await self._in_flight.acquire()
-        if not await self._outbox.mark_sending(row.id):
-            # Cancelled, or the chat blocked the bot while the row waited in memory.
-            self._known.discard(row.id)
-            self._in_flight.release()
-            return
-        self._spacing.record(row.chat_id)
-        task = asyncio.create_task(self._deliver(row))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+    async def _dispatch(self, rows: list[OutboxRow]) -> None:
+        """Claim the rows (recording those delivered since the last claim in the same
+        transaction), then start each as its token comes."""
+        claimed = await self._outbox.claim([row.id for row in rows], self._take_delivered())
+        unsent = []
+        for row in rows:
+            if row.id not in claimed:
+                # Cancelled, or the chat blocked the bot while the row waited in memory.
+                self._known.discard(row.id)
+                continue
+            if self._stopping.is_set():
+                unsent.append(row.id)
+                continue
+            await self._bucket.acquire()
+            self._spacing.record(row.chat_id)
+            task = asyncio.create_task(self._deliver(row))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        if unsent:
+            await self._outbox.release(unsent)
+            self._known.difference_update(unsent)
+
+    def _take_delivered(self) -> list[tuple[int, int, datetime]]:
+        taken, self._delivered = self._delivered, []
+        return taken
+
+    async def _record_delivered(self) -> None:
+        taken = self._take_delivered()
+        if taken:
+            await self._outbox.mark_sent_many(taken)
 
     async def _deliver(self, row: OutboxRow) -> None:
         try:
@@ -241,7 +270,6 @@ class Sender:
             log.exception("could not record the outcome of outbox row %d", row.id)
         finally:
             self._known.discard(row.id)
-            self._in_flight.release()
 
     async def _attempt(self, row: OutboxRow) -> None:
         params = {**row.params, "chat_id": row.chat_id}
@@ -261,7 +289,9 @@ class Sender:
         except (NetworkError, TelegramError) as exc:
             await self._on_transient(row, exc)
         else:
-            await self._outbox.mark_sent(row.id, message_id, self._clock.now())
+            self._delivered.append((row.id, message_id, self._clock.now()))
+            if not self._turns and not self._waiting_for_chat:
+                await self._record_delivered()  # nothing to claim soon: record it now
 
     async def _on_retry_after(self, row: OutboxRow, seconds: float) -> None:
         self.rate_limited += 1

@@ -94,12 +94,6 @@ def _broadcast(row: sqlite3.Row) -> Broadcast:
     )
 
 
-def _params(body: str | None, payload: str) -> dict[str, Any]:
-    params: dict[str, Any] = json.loads(body) if body else {}
-    params.update(json.loads(payload))
-    return params
-
-
 async def insert_body(conn: aiosqlite.Connection, params: dict[str, Any]) -> int:
     """Store parameters shared by many rows (inside the caller's transaction); the body id."""
     cursor = await conn.execute(
@@ -168,6 +162,15 @@ async def insert_rows(
         ),
     )
     return conn.total_changes - before
+
+
+async def _record_sent(conn: aiosqlite.Connection, sent: Sequence[tuple[int, int, datetime]]) -> None:
+    await conn.executemany(
+        """UPDATE outbox SET state = 'sent', sent_at = ?, message_id = ?,
+                  attempts = attempts + 1, error = NULL
+           WHERE id = ? AND state = 'sending'""",
+        ((to_db(moment), message_id, row_id) for row_id, message_id, moment in sent),
+    )
 
 
 class OutboxStore:
@@ -297,16 +300,24 @@ class OutboxStore:
             (broadcast_id, now_ts, limit),
         ) as cursor:
             rows = await cursor.fetchall()
-        return [
-            OutboxRow(
-                id=row["id"],
-                broadcast_id=row["broadcast_id"],
-                chat_id=row["chat_id"],
-                params=_params(row["params"], row["payload"]),
-                attempts=row["attempts"],
+        bodies: dict[str, dict[str, Any]] = {}
+        result = []
+        for row in rows:
+            body = row["params"]
+            if body is not None and body not in bodies:
+                bodies[body] = json.loads(body)
+            params = dict(bodies[body]) if body is not None else {}
+            params.update(json.loads(row["payload"]))
+            result.append(
+                OutboxRow(
+                    id=row["id"],
+                    broadcast_id=row["broadcast_id"],
+                    chat_id=row["chat_id"],
+                    params=params,
+                    attempts=row["attempts"],
+                )
             )
-            for row in rows
-        ]
+        return result
 
     async def next_due_at(self) -> float | None:
         """The earliest next_try_at of any pending row (epoch seconds), or None."""
@@ -354,24 +365,42 @@ class OutboxStore:
             cursor = await conn.execute("UPDATE outbox SET state = 'pending' WHERE state = 'sending'")
             return cursor.rowcount
 
-    async def mark_sending(self, row_id: int) -> bool:
-        """Commit that this row is about to be sent; False when it is no longer pending
-        (cancelled, or its chat blocked the bot meanwhile)."""
+    async def claim(self, row_ids: Sequence[int], sent: Sequence[tuple[int, int, datetime]] = ()) -> set[int]:
+        """One transaction: record rows already delivered as `sent` (row id, message id, when)
+        and mark these pending rows `sending` before their API calls. The ids actually claimed
+        (a row cancelled or dropped meanwhile is not)."""
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                "UPDATE outbox SET state = 'sending' WHERE id = ? AND state = 'pending'",
-                (row_id,),
+            if sent:
+                await _record_sent(conn, sent)
+            claimed: set[int] = set()
+            for row_id in row_ids:
+                cursor = await conn.execute(
+                    "UPDATE outbox SET state = 'sending' WHERE id = ? AND state = 'pending'", (row_id,)
+                )
+                if cursor.rowcount == 1:
+                    claimed.add(row_id)
+            return claimed
+
+    async def release(self, row_ids: Sequence[int]) -> None:
+        """Claimed rows that were not sent after all (the sender is stopping) go back to pending."""
+        async with self._db.transaction() as conn:
+            await conn.executemany(
+                "UPDATE outbox SET state = 'pending' WHERE id = ? AND state = 'sending'",
+                ((row_id,) for row_id in row_ids),
             )
-            return cursor.rowcount == 1
+
+    async def mark_sending(self, row_id: int) -> bool:
+        """Commit that this row is about to be sent; False when it is no longer pending."""
+        return row_id in await self.claim([row_id])
+
+    async def mark_sent_many(self, sent: Sequence[tuple[int, int, datetime]]) -> None:
+        """Record delivered rows (row id, message id, when) in one transaction."""
+        if sent:
+            async with self._db.transaction() as conn:
+                await _record_sent(conn, sent)
 
     async def mark_sent(self, row_id: int, message_id: int, now: datetime) -> None:
-        async with self._db.transaction() as conn:
-            await conn.execute(
-                """UPDATE outbox SET state = 'sent', sent_at = ?, message_id = ?,
-                          attempts = attempts + 1, error = NULL
-                   WHERE id = ?""",
-                (to_db(now), message_id, row_id),
-            )
+        await self.mark_sent_many([(row_id, message_id, now)])
 
     async def mark_failed(self, row_id: int, reason: str, *, count_attempt: bool = True) -> None:
         async with self._db.transaction() as conn:
