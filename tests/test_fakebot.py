@@ -583,3 +583,18 @@ async def test_group_membership_and_migration_updates(
     fake_bot_api.set_chat_error(99, 403, "Forbidden: bot can't initiate conversation with a user")
     with pytest.raises(telegram.error.Forbidden, match=r"(?i)initiate"):
         await bot.send_message(99, "x")
+
+
+async def test_malformed_parameters_are_a_bad_request(fake_bot_api: FakeBotAPI) -> None:
+    async with httpx.AsyncClient() as client:
+        answer = await client.post(
+            f"{fake_bot_api.base_url}{fake_bot_api.token}/getUpdates", data={"offset": "soon"}
+        )
+        markup = await client.post(
+            f"{fake_bot_api.base_url}{fake_bot_api.token}/sendMessage",
+            data={"chat_id": "5", "text": "x", "reply_markup": "{not json"},
+        )
+    assert answer.status_code == 400
+    assert answer.json()["ok"] is False
+    assert markup.status_code == 400
+    assert fake_bot_api.internal_errors == []

@@ -14,6 +14,7 @@ import math
 import random
 import threading
 import time
+import traceback
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -225,6 +226,7 @@ class FakeBotAPI:
         self._updates: deque[dict[str, Any]] = deque()
         self._allowed_updates: frozenset[str] = DEFAULT_UPDATE_TYPES
         self._poll_generation = 0
+        self._change_generation = 0
         self._chats: dict[int, _Chat] = {}
         self._users: dict[int, dict[str, Any]] = {}
         self._messages: dict[tuple[int, int], SentMessage] = {}
@@ -237,6 +239,7 @@ class FakeBotAPI:
         self.method_counts: Counter[str] = Counter()
         self.rate_limited = 0
         self.in_flight: Counter[str] = Counter()  # requests being answered (or hanging) now
+        self.internal_errors: list[str] = []  # tracebacks of the fake's own bugs (should stay [])
         self._method_faults: dict[str, deque[_MethodFault]] = {}
         self._random_faults: tuple[float, frozenset[str] | None, int, random.Random] | None = None
         self.set_limits(
@@ -737,9 +740,8 @@ class FakeBotAPI:
 
     # ----------------------------------------------------------------- internals: state
 
-    _change_generation = 0
-
     def _changed(self) -> None:
+        """Wake every waiter (long polls, wait_for_*): something they may be waiting for moved."""
         self._change_generation += 1
         self._lock.notify_all()
 
@@ -821,6 +823,17 @@ class FakeBotAPI:
             body = {"ok": False, "error_code": error.code, "description": error.description}
             if error.parameters:
                 body["parameters"] = error.parameters
+        except (ValueError, TypeError, KeyError, AttributeError) as error:
+            # Parameters of the wrong shape: Telegram answers 400, and so do we.
+            status = 400
+            description = f"Bad Request: invalid parameters: {error}"
+            body = {"ok": False, "error_code": 400, "description": description}
+        except Exception as error:
+            status = 500
+            description = f"Internal Server Error: {error!r}"
+            body = {"ok": False, "error_code": 500, "description": description}
+            with self._lock:
+                self.internal_errors.append(traceback.format_exc())
         with self._lock:
             self.in_flight[method] -= 1
             self.method_counts[method] += 1
