@@ -81,9 +81,11 @@ def _content_words(text: str) -> frozenset[str]:
     """The sentence's content words, crudely stemmed (the first six letters: enough to match
     "profit" with "profits", language-blind)."""
     return frozenset(
-        word[:_STEM_LENGTH]
-        for word in _WORD.findall(text.lower())
-        if len(word) > 1 and word not in _STOPWORDS
+        {
+            word[:_STEM_LENGTH]
+            for word in _WORD.findall(text.lower())
+            if len(word) > 1 and word not in _STOPWORDS
+        }
     )
 
 

@@ -36,9 +36,11 @@ _CAPITALISED_RUN = re.compile(
 _OPENING_MARKS = ':"“«„‘([—–-'
 _SKIPPED_BEFORE_RUN = " \t\"“«„‘'([—–-"
 _POSSESSIVE = re.compile(r"[’'ʼ]s$")
+_POSSESSIVE_ENDINGS = ("'s", "’s", "ʼs")
 _KEY_WORD = re.compile(r"[^\W_]+(?:[’'ʼ`][^\W_]+)*")
 _APOSTROPHES = re.compile(r"[’'ʼ`]")
-_DOUBLED = re.compile(r"(\w)\1+")
+# A letter followed by the same letter: removing each such letter keeps one of a run.
+_DOUBLED = re.compile(r"(\w)(?=\1)")
 # Case endings of Ukrainian nouns as they read once transliterated (longest first), so that
 # "Куп'янську" and "Kupiansk" share a key; a stem keeps at least four letters.
 _ENDING = re.compile(r"(.{3,}?)(?:iakh|akh|ami|ovi|evi|omu|oho|oiu|eiu|iu|om|em|ia|a|u|i)$")
@@ -130,7 +132,8 @@ def _fold(word: str) -> str:
     lowered = word.lower()
     if not lowered.isalnum():
         lowered = _APOSTROPHES.sub("", _POSSESSIVE.sub("", lowered))
-    lowered = lowered.translate(_TRANSLITERATION)
+    if not lowered.isascii():
+        lowered = lowered.translate(_TRANSLITERATION)
     plain = (
         lowered
         if lowered.isascii()
@@ -138,7 +141,7 @@ def _fold(word: str) -> str:
             char for char in unicodedata.normalize("NFKD", lowered) if not unicodedata.combining(char)
         )
     )
-    folded = _DOUBLED.sub(r"\1", plain.replace("y", "i").replace("ie", "i"))
+    folded = _DOUBLED.sub("", plain.replace("y", "i").replace("ie", "i"))
     stem = _ENDING.match(folded)
     return stem.group(1) if stem else folded
 
@@ -175,7 +178,7 @@ class _Candidate:
 
 def _bare(token: str) -> str:
     """The word without a possessive ending."""
-    return token[:-2] if token.endswith(("'s", "’s", "ʼs")) else token
+    return token[:-2] if token.endswith(_POSSESSIVE_ENDINGS) else token
 
 
 def _split_runs(run: str) -> list[list[str]]:
@@ -183,7 +186,7 @@ def _split_runs(run: str) -> list[list[str]]:
     parts: list[list[str]] = [[]]
     for token in run.split():
         parts[-1].append(token)
-        if _POSSESSIVE.search(token):
+        if token.endswith(_POSSESSIVE_ENDINGS):
             parts.append([])
     return [part for part in parts if part]
 
@@ -197,9 +200,7 @@ def _trim(tokens: list[str]) -> list[str]:
         if word in _ROLES:
             start = i + 1
     end = len(tokens)
-    while start < end and (
-        lowered[start] in _SKIPPED_OPENERS or _POSSESSIVE.sub("", lowered[start]) in _LEADING_TITLES
-    ):
+    while start < end and (lowered[start] in _SKIPPED_OPENERS or _bare(lowered[start]) in _LEADING_TITLES):
         start += 1
     while start < end and lowered[end - 1] in _CONNECTORS:
         end -= 1
@@ -210,7 +211,7 @@ def _is_name(tokens: list[str]) -> bool:
     if not tokens or not tokens[0][0].isupper():
         return False
     if len(tokens) == 1:
-        word = _POSSESSIVE.sub("", tokens[0]).lower()
+        word = _bare(tokens[0]).lower()
         if word in _NOT_TOPICS or len(word) < 2:
             return False
         if _DEMONYM.search(word) and not tokens[0].isupper():
@@ -254,7 +255,7 @@ def find_topics(sentences: Sequence[Sentence], title: str = "", limit: int = MAX
         tokens = _trim(tokens)
         if not _is_name(tokens):
             continue
-        surface = " ".join(_POSSESSIVE.sub("", token) for token in tokens)
+        surface = " ".join(_bare(token) for token in tokens)
         key = " ".join(k for k in (fold(m.group(0)) for m in _KEY_WORD.finditer(surface)) if k)
         if not key:
             continue
