@@ -17,6 +17,8 @@ from gazebot.extraction.metadata import read_metadata
 
 __all__ = ["ExtractedArticle", "ExtractionError", "extract_article"]
 
+_MAX_FALLBACK_TITLE_WORDS = 20
+
 # Every tag but the ones that carry paragraph structure or metadata; stripped only when libxml2
 # gives up on a page nested too deeply (it stops at depth 2048 and silently drops the rest).
 _NON_STRUCTURAL_TAG = re.compile(
@@ -53,7 +55,9 @@ def extract_article(html: str | bytes, url: str = "") -> ExtractedArticle:
     paragraphs = extract_body(root, url, metadata.headlines, metadata.json_ld_body)
     if not paragraphs:
         raise ExtractionError(f"no article text found on {url or 'the page'}")
-    title = metadata.title or paragraphs[0]
+    # A page with no title anywhere gets its first paragraph as title only when it is heading-sized.
+    first_words = paragraphs[0].split()
+    title = metadata.title or (paragraphs[0] if len(first_words) <= _MAX_FALLBACK_TITLE_WORDS else "")
     return ExtractedArticle(
         title=title,
         text="\n".join(paragraphs),
