@@ -11,12 +11,14 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 import telegram
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 from telegram.request import HTTPXRequest
 
 from tests.fakebot import FakeBotAPI, fake_bot_api_fixture  # noqa: F401
-from tests.fakebot.entities import EntityParseError, entity_text, normalize, parse_html, utf16_len
+from tests.fakebot.entities import EntityParseError, ParsedText, entity_text, normalize, parse_html, utf16_len
 
 
 @pytest.fixture
@@ -168,6 +170,37 @@ def test_links_are_stored_as_telegram_normalises_them() -> None:
 def test_lenient_mode_keeps_unknown_references_literally() -> None:
     parsed = parse_html("&ge;&lt&#1114112;&#0;", strict_ampersand=False)
     assert parsed.text == "&ge;<&#1114112;&#0;"
+
+
+MARKUP_SOUP = st.lists(
+    st.one_of(
+        st.sampled_from(list("<>&/=\"' ;#x")),
+        st.sampled_from(["b", "i", "a", "pre", "code", "href", "amp", "lt", "blockquote", "😀"]),
+        st.characters(),
+    ),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(MARKUP_SOUP, st.booleans())
+def test_any_input_parses_or_is_refused_cleanly(html: str, strict: bool) -> None:
+    """Fuzz: only EntityParseError escapes, and every entity lies inside the text."""
+    try:
+        parsed = parse_html(html, strict_ampersand=strict)
+    except EntityParseError:
+        return
+    size = utf16_len(parsed.text)
+    for entity in parsed.entities:
+        assert entity["length"] > 0
+        assert entity["offset"] >= 0
+        assert entity["offset"] + entity["length"] <= size
+
+
+@given(st.text())
+def test_escaped_text_parses_back_to_itself(text: str) -> None:
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    assert parse_html(escaped) == ParsedText(text, ())
 
 
 def test_only_the_four_named_entities_and_numeric_ones_decode() -> None:
