@@ -91,8 +91,10 @@ _OPENERS = '"“«„'
 _STRAIGHT_QUOTE = '"'
 
 # Furniture: paragraphs or sentences that belong to the site, not the story.
+# Leading bullets, brackets and dashes may come first; a quote mark may not (a quotation
+# that opens "Follow us," is story).
 _FURNITURE = re.compile(
-    r"""^\W*(?:
+    r"""^[\s(\[•*>|—–-]*(?:
         (?:read|see|watch|listen)\s+(?:also|more)\b
       | also\s+read\b
       | related(?:\s+(?:stories|articles|news|content))?\s*:
@@ -101,10 +103,14 @@ _FURNITURE = re.compile(
       | (?:subscribe|sign\s+up|follow\s+us|join\s+us|share\s+(?:this|on)|like\s+us)\b
       | don[’']t\s+miss\b
       | (?:photo(?:graph)?s?|pictures?|images?|video|source|credits?|illustration)
-          (?:\s+(?:credit|by|courtesy))?\s*[:©|—–-]
+          (?:\s+(?:credit|by|courtesy))?(?:\s*[:©|]|\s+[—–-]\s)
       | (?:photo|image)\s+by\b
       | ©
       | all\s+rights\s+reserved
+      | (?:additional\s+)?(?:reporting|writing|editing)\s+by\b
+      | (?:this\s+(?:article|story)\s+(?:was\s+)?(?:first|originally)\s+(?:published|appeared))
+      | (?:if\s+you\s+(?:notice|find|see)\s+an?\s+(?:error|mistake|typo))
+      | .{0,80}ctrl\s*\+\s*enter
       | advertisement\s*$
       | (?:as|like)\s+[\w’'. -]{2,40}?\s+(?:has\s+|had\s+)?(?:reported|wrote|informed)
           \s+(?:earlier|previously|before)\b
@@ -113,7 +119,8 @@ _FURNITURE = re.compile(
       | дивіться\s+також
       | також\s+читайте
       | підписуйте?с[ья]
-      | фото\s*[:©—–-]
+      | (?:фото|джерело|автор\s+фото|ілюстративне\s+фото)(?:\s*[:©|]|\s+[—–-]\s)
+      | якщо\s+ви\s+(?:помітили|знайшли)\s+помилку
       | як\s+(?:раніше\s+)?(?:повідомля[вл][аио]?|писа[вл][аио]?)
       | нагадаємо
     )""",
