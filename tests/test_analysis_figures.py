@@ -126,6 +126,7 @@ def test_a_range_is_one_figure_valued_at_its_first_end(text: str, value: float) 
         ("Sales in the 1990s were slow.", "1990"),
         ("He is one of the best players in the Six Nations.", "one"),
         ("He was tried for his 1973-90 rule.", "90"),
+        ("The debut of its own 787 Dreamliner was delayed.", "787"),
     ],
 )
 def test_ordinals_years_dates_times_phones_and_names_are_not_figures(

@@ -688,6 +688,13 @@ def _read_en(text: str, atom: re.Match[str]) -> _Found | None:
     if kind == "num" and not (money or percent or scaled or unit or modifier_word or counts_lower
                               or casualty) and _name_before(text, begin):
         return None
+    if kind == "num" and noun_words and not (money or percent or scaled or unit or modifier_word
+                                             or casualty) and all(
+            word.istitle() and len(word) > 2 for word in noun_words
+    ) and not noun_words[-1].endswith("s") and "," not in atom.group(0):
+        # "787 Dreamliner", "11 Pro Max": a model name, not a count ("4 Russians", "300 PS",
+        # "63,150 Model 3s" are: model numbers are not written with thousands commas)
+        return None
     if modifier is not None and (modifier_word not in _MODIFIERS_THAT_ARE_PREPOSITIONS or (
             range_end is not None and modifier_word in ("between", "from"))):
         begin = modifier.start()
