@@ -84,7 +84,9 @@ def build_application(
     shared client for fetching and is left open at shutdown; otherwise one is built."""
     token = settings.require_token()
     runtime = Runtime(settings=settings, clock=clock or SystemClock(), given_http_client=http_client)
-    handlers = Handlers(runtime.require_services, limiter=limiter or RateLimiter())
+    # `limiter or …` would not do: an empty RateLimiter has len() 0 and is falsy.
+    limiter = limiter if limiter is not None else RateLimiter()
+    handlers = Handlers(runtime.require_services, limiter=limiter)
     application = (
         Application.builder()
         .token(token)
