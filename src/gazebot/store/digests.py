@@ -190,18 +190,19 @@ class DigestStore:
             queued = 0
             if to_send:
                 broadcast_id = await insert_broadcast(conn, "digest", now, state="sending")
-                bodies: dict[str, int] = {}
+                # Digests built from the same cache entry share one params object: store it once.
+                bodies: dict[int, int] = {}
                 rows = []
                 for outcome in to_send:
                     assert outcome.params is not None
-                    text = json.dumps(outcome.params, sort_keys=True)
-                    if text not in bodies:
-                        bodies[text] = await insert_body(conn, outcome.params)
+                    key = id(outcome.params)
+                    if key not in bodies:
+                        bodies[key] = await insert_body(conn, outcome.params)
                     rows.append(
                         NewOutboxRow(
                             chat_id=outcome.chat_id,
                             payload={"chat_id": outcome.chat_id},
-                            body_id=bodies[text],
+                            body_id=bodies[key],
                             dedupe_key=outcome.dedupe_key,
                         )
                     )
