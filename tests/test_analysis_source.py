@@ -46,6 +46,12 @@ def test_ukrainian_source_line_names_the_agency() -> None:
     assert find_via(["Про це повідомляє Суспільне з посиланням на Укрінформ."], "", None) == ("Укрінформ")
 
 
+def test_a_description_is_not_an_agency() -> None:
+    line = "Про це пише «Перша інстанція» з посиланням на Єдиний держреєстр судових рішень."
+    assert find_via([line], "", None) is None
+    assert find_via(["Про це пише видання з посиланням на «Укрінформ»."], "", None) == "Укрінформ"
+
+
 def test_the_outlet_is_not_its_own_agency() -> None:
     assert find_via([], "LONDON (Reuters) - Shares fell.", "Reuters") is None
 

@@ -30,12 +30,16 @@ _OUTLET_PATTERNS = (
 )
 
 # How a story names the agency it rests on.
+# The agency's name is the whole rest of the clause ("citing Reuters.", "на «Укрінформ»"),
+# not the first word of a description ("на Єдиний держреєстр").
+_CLAUSE_END = r"(?=[ \t]*(?:[.,;:)]|$))"
+_AGENCY_NAME = rf"(?:«(?P<quoted>[^»]{{2,60}})»|(?P<name>{_NAME}){_CLAUSE_END})"
 _VIA_PATTERNS = (
     re.compile(
         r"\b(?:reports?|reported|writes|wrote|informs?)\b[^.]{0,40}?"
-        rf"\b(?:referring to|citing|with reference to)[ \t]+(?:the[ \t]+)?(?P<name>{_NAME})"
+        rf"\b(?:referring to|citing|with reference to)[ \t]+(?:the[ \t]+)?{_AGENCY_NAME}"
     ),
-    re.compile(rf"з[ \t]+посиланням[ \t]+на[ \t]+(?P<name>{_NAME})"),
+    re.compile(rf"з[ \t]+посиланням[ \t]+на[ \t]+{_AGENCY_NAME}"),
 )
 
 _AGENCIES = (
@@ -138,7 +142,7 @@ def find_via(furniture: Iterable[str], story: str, outlet: str | None) -> str | 
         for pattern in _VIA_PATTERNS:
             match = pattern.search(line)
             if match:
-                name = _clean_name(match.group("name"))
+                name = _clean_name(match.group("quoted") or match.group("name"))
                 return None if name == outlet else name
     match = _AGENCY_MENTION.search(story)
     if match:
