@@ -49,7 +49,7 @@ def test_gazebot_run_answers_then_stops_cleanly_on_sigterm(tmp_path: Path) -> No
             text=True,
         )
         try:
-            _wait(lambda: fake.published_commands(), within=30)
+            _wait(fake.published_commands, within=30)
             fake.send_command(7, "/start")
             fake.wait_for_messages(7, 1, timeout=20)
             process.send_signal(signal.SIGTERM)
