@@ -38,11 +38,17 @@ _NAME_WORD = (
 _INITIAL = rf"[{_UPPER}]\."
 _PARTICLE = r"(?:de|da|del|der|van|von|bin|al|la|le)"
 # A run of capitalised words and initials, optionally with lower-case particles between them.
-NAME_RUN = re.compile(
-    rf"(?=[{_UPPER}])(?<![\w{_UPPER}{_LOWER}])(?:{_NAME_WORD}|{_INITIAL})"
-    rf"(?:[ \u00a0](?:{_PARTICLE}[ \u00a0]){{0,2}}(?!(?:Jr|Sr)\.)(?:{_NAME_WORD}|{_INITIAL}))*"
-    r"(?:,? (?:Jr\.|Sr\.|(?:III|II|IV)\b))?"
-)
+_NAME_RUN_HEAD = rf"(?=[{_UPPER}])(?<![\w{_UPPER}{_LOWER}])(?:{_NAME_WORD}|{_INITIAL})"
+_NAME_RUN_NEXT = rf"(?:[ \u00a0](?:{_PARTICLE}[ \u00a0]){{0,2}}(?!(?:Jr|Sr)\.)(?:{_NAME_WORD}|{_INITIAL}))"
+_NAME_RUN_SUFFIX = r"(?:,? (?:Jr\.|Sr\.|(?:III|II|IV)\b))?"
+NAME_RUN = re.compile(rf"{_NAME_RUN_HEAD}{_NAME_RUN_NEXT}*{_NAME_RUN_SUFFIX}")
+# Runs of two words or more: the only ones `resolve` can use.
+_MULTI_WORD_RUN = re.compile(rf"{_NAME_RUN_HEAD}{_NAME_RUN_NEXT}+{_NAME_RUN_SUFFIX}")
+# Cheap supersets of the runs above (capitalised tokens separated by single spaces). The exact
+# patterns are slow to scan a whole article with, so they only run inside these candidates.
+_CANDIDATE_NEXT = rf"[ \u00a0](?:{_PARTICLE}[ \u00a0]){{0,2}}[{_UPPER}]\S*"
+_CANDIDATE_RUN = re.compile(rf"[{_UPPER}]\S*(?:{_CANDIDATE_NEXT})*")
+_CANDIDATE_MULTI_WORD_RUN = re.compile(rf"[{_UPPER}]\S*(?:{_CANDIDATE_NEXT})+")
 
 _HONORIFICS = _word_set(
     "mr mr. mrs mrs. ms ms. miss dr dr. sir madam rep rep. sen sen. gov gov. gen gen. пан пані"
@@ -145,6 +151,7 @@ _NOT_NAMES = _word_set(
     """
 )
 
+_NOT_NAME_WORDS = _NOT_NAMES | frozenset(_TITLES)
 _CYRILLIC = re.compile(r"[а-яіїєґё]")
 _WORD = re.compile(rf"[{_UPPER}{_LOWER}][\w'’.-]*")
 
@@ -170,17 +177,25 @@ def _name_words(name: str) -> list[str]:
 
 def _is_name_word(word: str) -> bool:
     lowered = word.lower().strip(".,")
-    return lowered not in _NOT_NAMES and lowered not in _TITLES
+    return lowered not in _NOT_NAME_WORDS
 
 
-def find_names(text: str) -> list[NameMention]:
+def find_names(text: str, *, people_only: bool = False) -> list[NameMention]:
     """Every capitalised run in `text` that could be a person's name, in order.
 
     Leading non-name words ("The", "According", "President") are trimmed off the run; a trimmed
     title word is kept as the mention's `title` so "the President" can later find its holder.
+    `people_only` skips one-word runs ("Kupyansk", "Trump"): `resolve` only ever resolves to a
+    full name or a titled one, and most runs in an article are single words, so this is the
+    fast way to list what `resolve` needs.
     """
     mentions: list[NameMention] = []
-    for match in NAME_RUN.finditer(text):
+    exact, candidates = (
+        (_MULTI_WORD_RUN, _CANDIDATE_MULTI_WORD_RUN) if people_only else (NAME_RUN, _CANDIDATE_RUN)
+    )
+    for match in (
+        run for candidate in candidates.finditer(text) for run in exact.finditer(text, *candidate.span())
+    ):
         # NAME_RUN separates words by exactly one space (or no-break space), so offsets add up.
         words = match.group().split()
         first = 0
@@ -197,7 +212,9 @@ def find_names(text: str) -> list[NameMention]:
             name = name[:-2]
         if len(name) < 2 or (name.endswith(".") and not name.endswith(("Jr.", "Sr."))):
             continue
-        title = _title_before(text, start)
+        # A title is either trimmed off the run ("President") or a lower-case word before it
+        # ("spokeswoman Hope Hicks"); looking only then keeps this loop cheap.
+        title = _title_before(text, start) if first > 0 or (start > 1 and text[start - 2].islower()) else None
         mentions.append(NameMention(start, start + len(name), text[start : start + len(name)], title))
     return mentions
 
