@@ -58,6 +58,14 @@ def test_a_short_article_gives_what_it_has() -> None:
     assert summarize(prepare("").sentences) == ()
 
 
+def test_two_sentences_even_when_one_long_sentence_would_fill_the_card() -> None:
+    long_lead = "The storm closed schools across Wales " + "and the storm closed roads " * 12 + "."
+    text = f"{long_lead} The storm hit Wales hard. Schools in Wales reopen on Friday."
+    summary = summarize(prepare(text).sentences, "Storm closes schools in Wales")
+    assert len(summary) >= 2
+    assert sum(len(sentence.split()) for sentence in summary) <= WORD_BUDGET
+
+
 def test_a_single_sentence_longer_than_the_budget_is_still_given() -> None:
     long_sentence = " ".join(["word"] * 120) + "."
     assert summarize(prepare(long_sentence).sentences) == (long_sentence,)

@@ -141,7 +141,7 @@ def _probabilities(sentences: Sequence[Sentence], title: str) -> list[float]:
 
 def summarize(sentences: Sequence[Sentence], title: str = "", budget: int = WORD_BUDGET) -> tuple[str, ...]:
     """The two or three sentences, at most `budget` words together, that carry the most
-    summary-worthy words, in article order.
+    summary-worthy words, in article order (one when no two fit).
 
     Among the likeliest sentences, the chosen set maximises the expected number of words a
     reader's summary would share with it (each sentence's words times its probability), so a
@@ -154,14 +154,18 @@ def summarize(sentences: Sequence[Sentence], title: str = "", budget: int = WORD
     shortlist = sorted(range(len(sentences)), key=lambda i: (-chances[i], i))[:_SHORTLIST]
     worth = [lengths[i] * chances[i] for i in range(len(sentences))]
     best: tuple[int, ...] = (shortlist[0],)
-    best_value = -1.0
-    for size in range(1, MAX_SENTENCES + 1):
-        for combination in itertools.combinations(shortlist, size):
-            words = 0
-            value = 0.0
-            for i in combination:
-                words += lengths[i]
-                value += worth[i]
-            if words <= budget and value > best_value:
-                best, best_value = combination, value
+    # Two or three sentences when they fit; a single one only when no pair does.
+    for sizes in (range(MIN_SENTENCES, MAX_SENTENCES + 1), range(1, MIN_SENTENCES)):
+        best_value = -1.0
+        for size in sizes:
+            for combination in itertools.combinations(shortlist, size):
+                words = 0
+                value = 0.0
+                for i in combination:
+                    words += lengths[i]
+                    value += worth[i]
+                if words <= budget and value > best_value:
+                    best, best_value = combination, value
+        if best_value >= 0:
+            break
     return tuple(sentences[i].text for i in sorted(best))
