@@ -83,10 +83,10 @@ def test_titles_and_roles_are_not_part_of_the_name() -> None:
 def test_ukrainian_topics_fold_case_forms() -> None:
     text = (
         "Президент Володимир Зеленський відвідав Куп’янськ. "
-        "Бої за Куп’янськ тривають. Ситуація в Куп’янську складна."
+        "Ситуація в Куп’янську складна. У Куп’янську тривають бої. Бої за Куп’янськ."
     )
     topics = topics_of(text)
-    assert topic_key(topics[0]) == topic_key("Kupyansk")
+    assert topics[0] == "Куп’янськ"
 
 
 def test_a_passing_mention_is_not_a_topic() -> None:

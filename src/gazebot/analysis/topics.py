@@ -120,6 +120,8 @@ _NOT_TOPICS = _word_set(
 )
 _NEVER_ALONE = _LEADING_TITLES | _NOT_TOPICS
 _SKIPPED_OPENERS = _LEADING_TITLES | _CONNECTORS
+# Endings of Ukrainian nouns and adjectives in an oblique case (locative, dative, genitive…).
+_OBLIQUE_CYRILLIC = re.compile(r"(?:ого|ому|ою|ої|ові|еві|ем|ом|і|у|ю)$")
 _DEMONYM = re.compile(
     r"(?:ian|ean|ese|ish|i)s?$"
     r"|^(?:americans?|africans?|mexicans?|koreans?|germans?|french|dutch|greeks?|thai|swiss|welsh)$"
@@ -172,8 +174,12 @@ class _Candidate:
         return self.mentions + self.bonus
 
     def display(self) -> str:
-        """The most used surface form; among equals, the longest, then the first seen."""
-        return max(self.forms.items(), key=lambda item: (item[1], len(item[0])))[0]
+        """The most used surface form, a Ukrainian one only among those not in an oblique
+        case ("Київ" over "Києві"); among equals, the longest."""
+        return max(
+            self.forms.items(),
+            key=lambda item: (not _OBLIQUE_CYRILLIC.search(item[0]), item[1], len(item[0])),
+        )[0]
 
 
 def _bare(token: str) -> str:
