@@ -56,6 +56,7 @@ class Delivery:
         self._settings = settings
         self._tick = scheduler_tick
         self._tasks: list[asyncio.Task[None]] = []
+        self._reports: set[asyncio.Task[None]] = set()
         self._stopping = asyncio.Event()
         self._schedule_now = asyncio.Event()
 
@@ -76,6 +77,8 @@ class Delivery:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks = []
+        if self._reports:
+            await asyncio.gather(*self._reports, return_exceptions=True)
 
     async def _schedule_forever(self) -> None:
         while not self._stopping.is_set():
@@ -125,7 +128,15 @@ class Delivery:
         return queued
 
     async def cancel_breaking(self, broadcast_id: int) -> bool:
-        return await self._breaking.cancel(broadcast_id)
+        """Cancel a draft, or stop a broadcast part-way (its progress message then shows what
+        was sent); False when it had already finished or been cancelled."""
+        before = await self.outbox.get_broadcast(broadcast_id)
+        cancelled = await self._breaking.cancel(broadcast_id)
+        if cancelled and before is not None and before.state == "sending":
+            report = asyncio.create_task(self.sender.report_cancelled(broadcast_id))
+            self._reports.add(report)
+            report.add_done_callback(self._reports.discard)
+        return cancelled
 
     async def on_new_articles(self, article_ids: list[int]) -> AlertReport:
         report = await self.alerts.on_new_articles(article_ids)

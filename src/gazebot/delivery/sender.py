@@ -347,6 +347,22 @@ class Sender:
             if finished:
                 del self._progress_shown[broadcast.id]
 
+    async def report_cancelled(self, broadcast_id: int) -> None:
+        """Write the report of a broadcast cancelled part-way into its progress message."""
+        broadcast = await self._outbox.get_broadcast(broadcast_id)
+        if broadcast is None or broadcast.progress_message_id is None:
+            return
+        counts = await self._outbox.broadcast_counts(broadcast_id)
+        for _ in range(50):  # the messages in flight finish within one API call's time
+            if counts.pending == 0:
+                break
+            await asyncio.sleep(0.2)
+            counts = await self._outbox.broadcast_counts(broadcast_id)
+        started = broadcast.started_at or broadcast.created_at
+        elapsed = ((broadcast.finished_at or self._clock.now()) - started).total_seconds()
+        await self._edit_progress(broadcast, self._progress_text(broadcast, counts, False, elapsed))
+        self._progress_shown.pop(broadcast_id, None)
+
     async def _edit_progress(self, broadcast: Broadcast, text: str) -> None:
         assert broadcast.progress_chat_id is not None
         assert broadcast.progress_message_id is not None
@@ -377,7 +393,10 @@ def default_progress_text(
             f"Sent: {counts.sent}\nBlocked: {counts.blocked}\nFailed: {counts.failed}"
         )
     if broadcast.state == "cancelled":
-        return f"<b>Breaking news cancelled</b> after {taken}: {counts.sent} sent"
+        return (
+            f"<b>Breaking news cancelled</b> after {taken}\n"
+            f"Sent: {counts.sent}\nBlocked: {counts.blocked}\nNot sent: {counts.failed}"
+        )
     return (
         f"Sending breaking news… {counts.sent + counts.blocked + counts.failed} of {total} "
         f"(sent {counts.sent}, blocked {counts.blocked}, failed {counts.failed}; {taken})"
