@@ -78,7 +78,8 @@ _CUE_WORDS = (
     r"|fumed|mocked|mocks|charged|charges|sniffed|demanded|bemoaned|echoed|advised|chided|teased"
     r"|rejoined|interrupted|asserted|asserts|maintained|maintains|confided|cracked|griped|grumbled"
     r"|crowed|gushed|raved|hinted|speculated|surmised|reasoned|ventured|confessed|reflected"
-    r"|summed up|laughed|boomed|exhorted|remarking|barked|growled|concludes|countered|stated"
+    r"|questioned|pressed|summed up|laughed|boomed|exhorted|remarking|barked|growled|concludes"
+    r"|countered|stated"
     r"|observes|adds|notes|explains"
     r"|recalled|read|reads"
     r"|put it|puts it|according to|in the words of"
@@ -136,6 +137,11 @@ _OBJECT_CUE_THEN_NAME = re.compile(
 )
 _CLOSES_SENTENCE = re.compile(r"[.…]\W*$")
 _UPPER_START = re.compile(r"\W*[A-ZА-ЯІЇЄҐ]")
+# " Trump said." / " Beck questioned." — a sentence that is nothing but a cue.
+_SHORT_CUE_SENTENCE = re.compile(
+    rf"\s*(?:[^\s.\"“”«»]+[\s\u00a0]+){{1,5}}(?:{_CUE_WORDS})(?:[\s\u00a0]+[^\s.\"“”«»]+){{0,3}}\.(?=\s|$)"
+)
+_DASH_ATTRIBUTION = re.compile(r"[-—–]\s*([A-ZА-ЯІЇЄҐ][^\n]{0,80}?)\.?$")
 _STARTS_SENTENCE = re.compile(r"\s+[A-ZА-ЯІЇЄҐ]")
 # Where the noun phrase after a cue ends: punctuation, but not the dot of "Mr." or an initial.
 _PHRASE_END = re.compile(
@@ -426,15 +432,17 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
         elif kind == _CONTINUATION:
             continue
         else:
+            trailing = None if after.strip() else _trailing_reference(text, pair)
             reference = (
                 _reference_from_after(after)
                 or _reference_from_before(before)
                 or _reference_from_colon(text, pair, before)
+                or trailing
             )
             speaker = resolve(reference, mentions, pair.start) if reference else None
             if speaker is None and reference is None and previous is not None and groups:
                 speaker = _inherited_speaker(text, previous, pair, groups[-1][1])
-            if _is_unattributed(text, pair, before, after, speaker):
+            if trailing is None and _is_unattributed(text, pair, before, after, speaker):
                 previous = None
                 continue
             groups.append(([pair], speaker))
@@ -460,7 +468,25 @@ def _is_unattributed(text: str, pair: _Pair, before: str, after: str, speaker: s
         return False
     if text[pair.paragraph_start : pair.start].strip():
         return True
+    if text[max(0, pair.paragraph_start - 3) : pair.paragraph_start].rstrip().endswith(":"):
+        return False
     return speaker is None
+
+
+def _trailing_reference(text: str, pair: _Pair) -> tuple[ReferenceKind, str] | None:
+    """A cue in the sentence after a quote that closed its own: “… missing.” Trump said. — or
+    the fact-check style attribution line under a quote paragraph: "- Bernie Sanders."."""
+    rest = text[pair.end : pair.paragraph_end]
+    if rest.strip():
+        short = _SHORT_CUE_SENTENCE.match(rest)
+        return _reference_from_after(short.group()) if short else None
+    next_end = text.find("\n", pair.paragraph_end + 1)
+    next_paragraph = text[pair.paragraph_end + 1 : next_end if next_end >= 0 else len(text)]
+    dash = _DASH_ATTRIBUTION.match(next_paragraph.strip())
+    if dash is None:
+        return None
+    names = find_names(dash.group(1))
+    return ("name", names[0].name) if names else None
 
 
 def _mentions_outside(text: str, quotes: list[_Pair]) -> list[NameMention]:
