@@ -1,4 +1,4 @@
-"""Time `analyze()` per BBC article, whole card and our own stages, beside sumy LexRank.
+"""Time `analyze()` per BBC article, whole card and its stages, beside sumy LexRank.
 
 Run from the project root:
 
@@ -13,6 +13,7 @@ the same machine load:
 - `analyze(body, title)`: the whole card (text preparation, summary, quotes, figures, topics,
   source line);
 - our part alone: `prepare` + `summarize` + `find_topics` + outlet/via/language/reading time;
+- `find_quotes` + `find_figures` on the prepared text (the rest of the card);
 - sumy LexRank (3 sentences) on the same sentences from our splitter, built straight into sumy's
   document model (its sentence splitting is not timed; its word tokenising, stemming and
   ranking are).
@@ -37,6 +38,8 @@ from sumy.summarizers.lex_rank import LexRankSummarizer
 from sumy.utils import get_stop_words
 
 from gazebot.analysis import analyze
+from gazebot.analysis.figures import find_figures
+from gazebot.analysis.quotes import find_quotes
 from gazebot.analysis.source import detect_language, find_outlet, find_via, reading_minutes
 from gazebot.analysis.summary import summarize
 from gazebot.analysis.text import prepare
@@ -85,13 +88,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     lex_rank = LexRankSummarizer(Stemmer("english"))
     lex_rank.stop_words = get_stop_words("english")
     tokenizer = WordTokenizer()
-    timings: dict[str, list[float]] = {"analyze() (whole card)": [], "our part": [], "LexRank": []}
+    timings: dict[str, list[float]] = {
+        "analyze() (whole card)": [],
+        "our part": [],
+        "quotes + figures": [],
+        "LexRank": [],
+    }
     for article in articles:
-        sentences = prepare(article.body, article.title).sentences
+        prepared = prepare(article.body, article.title)
+        sentences = prepared.sentences
         timings["analyze() (whole card)"].append(
             fastest(lambda a=article: analyze(a.body, a.title), args.repeat)
         )
         timings["our part"].append(fastest(lambda a=article: our_part(a), args.repeat))
+        timings["quotes + figures"].append(
+            fastest(lambda c=prepared.clean: (find_quotes(c), find_figures(c, "en")), args.repeat)
+        )
         timings["LexRank"].append(
             fastest(lambda s=sentences: lex_rank(sumy_document(s, tokenizer), 3), args.repeat)
         )
