@@ -9,12 +9,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from gazebot.fetch import Fetcher, build_client
 from gazebot.ingest import Ingestor, Outcome, backoff_delay, looks_like_feed, split_text_document
 from gazebot.settings import Settings
 from gazebot.store import Store
+from tests.test_fetch import RecordingTransport
 from tests.webserver import WebServer, webserver
 
 __all__ = ["webserver"]
@@ -357,3 +359,83 @@ async def test_seed_article_ingests_with_its_topics_searchable(
     report = await ingestor.ingest_source(str(SEED))
     assert report.new == 1
     assert await store.articles.search(["Kupiansk"], ["kupiansk"])
+
+
+BILLION_LAUGHS = (
+    '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "lol"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">'
+    '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;">]><rss version="2.0"><channel><title>&c;</title>'
+    "<item><title>&c;</title><link>http://127.0.0.1/x</link></item></channel></rss>"
+)
+
+
+async def test_hostile_feeds_are_each_recorded_and_the_healthy_one_ingests_everything(
+    webserver: WebServer, store: Store, settings: Settings, clock: FakeClock
+) -> None:
+    """Catalogue of bad feeds polled in one pass beside a healthy one (reason expected for each)."""
+    expected = {
+        "/gzip-bomb.xml": "larger than 1024 KiB",
+        "/endless.xml": "larger than 1024 KiB",
+        "/slow.xml": "no complete response within 2 s",
+        "/404.xml": "HTTP 404",
+        "/500.xml": "HTTP 500",
+        "/html.xml": "HTML page",
+        "/truncated.xml": "malformed feed with no readable items",
+        "/binary.xml": "not a feed",
+        "/bomb.xml": "nested entities",
+        "/image.xml": "unexpected content type image/png",
+        "/loop.xml": "more than 5 redirects",
+        "/to-private.xml": "refused http://10.0.0.1/feed.xml",
+        "/to-file.xml": "only http and https",
+        "/bad-gzip.xml": "corrupt compressed body",
+    }
+    webserver.gzip_bomb("/gzip-bomb.xml", 64 << 20, content_type="application/rss+xml")
+    webserver.endless("/endless.xml", content_type="application/rss+xml")
+    webserver.slow("/slow.xml", chunk=b"<", interval=0.3)
+    webserver.status("/404.xml", 404)
+    webserver.status("/500.xml", 500)
+    webserver.add("/html.xml", "<!DOCTYPE html><html><body><h1>Blog</h1></body></html>")
+    webserver.add_feed("/truncated.xml", "<?xml version='1.0'?><rss version='2.0'><channel><title>T")
+    webserver.add_feed("/binary.xml", b"\x00\x01\x02\xff garbage \xfe")
+    webserver.add_feed("/bomb.xml", BILLION_LAUGHS)
+    webserver.add("/image.xml", b"\x89PNG\r\n", content_type="image/png")
+    webserver.redirect("/loop.xml", "/loop.xml")
+    webserver.redirect("/to-private.xml", "http://10.0.0.1/feed.xml")
+    webserver.redirect("/to-file.xml", "file:///etc/passwd")
+    webserver.add("/bad-gzip.xml", b"\x1f\x8b\x08\x00garbage", content_type="application/rss+xml",
+                  headers={"Content-Encoding": "gzip"})
+    links = [webserver.add_page(f"/news/{n}", article_html(n)) for n in range(3)]
+    webserver.add_feed("/healthy.xml", rss([item(link, guid=link) for link in links]))
+    for path in [*expected, "/healthy.xml"]:
+        await add_feed(store, webserver.url(path), clock)
+    transport = RecordingTransport(httpx.AsyncHTTPTransport(trust_env=False))
+
+    async with build_client(settings, transport=transport) as client:
+        fetcher = Fetcher(client, max_bytes=1 << 20, total_seconds=2)
+        report = await Ingestor(store, client, settings, clock, fetcher=fetcher).poll_due_feeds()
+
+    assert (report.new, report.feeds_polled, report.feeds_failed) == (3, 15, 14)
+    health = {feed.url: feed for feed in await store.feeds.all()}
+    for path, reason in expected.items():
+        feed = health[webserver.url(path)]
+        assert feed.consecutive_errors == 1, path
+        assert feed.last_error is not None
+        assert reason in feed.last_error, (path, feed.last_error)
+        assert feed.next_poll_at == clock.now() + timedelta(seconds=1200)
+    assert health[webserver.url("/healthy.xml")].article_count == 3
+    assert all(url.startswith(webserver.base_url) for url in transport.attempts)
+
+
+async def test_items_linking_to_private_addresses_are_never_fetched(
+    webserver: WebServer, store: Store, settings: Settings, clock: FakeClock
+) -> None:
+    webserver.add_feed("/feed.xml", rss([
+        item("http://169.254.169.254/latest/meta-data/", guid="a", description="Metadata excerpt."),
+        item("http://10.1.2.3/admin", guid="b", description=""),
+    ]))
+    await add_feed(store, webserver.url("/feed.xml"), clock)
+    transport = RecordingTransport(httpx.AsyncHTTPTransport(trust_env=False))
+    async with build_client(settings, transport=transport) as client:
+        report = await Ingestor(store, client, settings, clock).poll_due_feeds()
+    assert transport.attempts == [webserver.url("/feed.xml")]
+    assert (report.new, report.failed) == (1, 1)  # the excerpt is kept; the empty item fails
+    assert any("private or reserved" in error for error in report.errors)

@@ -209,6 +209,8 @@ class _Inflater:
                 self._append(self._zlib.flush())
             except zlib.error as exc:
                 raise FetchError(f"{self._url}: corrupt compressed body ({exc})") from exc
+            if not self._zlib.eof:
+                raise FetchError(f"{self._url}: corrupt compressed body (truncated)")
         return b"".join(self._parts)
 
     def _append(self, data: bytes) -> None:
@@ -296,6 +298,9 @@ class Fetcher:
                 target = httpx.URL(current)
             except (httpx.InvalidURL, ValueError) as exc:
                 raise FetchError(f"invalid URL {current!r}: {exc}") from exc
+            if target.scheme not in _ALLOWED_SCHEMES:
+                # Said here with the whole URL: httpx would read a host-less one as relative.
+                raise FetchError(f"refused {current}: only http and https URLs are fetched")
             async with self._slot(target.host.lower()):
                 result, location = await self._request(target, expect, headers)
             if location is None:
