@@ -333,7 +333,7 @@ async def test_chat_faults_map_to_ptb_errors(fake_bot_api: FakeBotAPI, bot: tele
     assert (await bot.send_message(-1004, "x")).chat.type == "supergroup"
 
 
-async def test_injected_502_and_hang(fake_bot_api: FakeBotAPI) -> None:
+async def test_injected_502s_then_a_hang_that_delivers_but_times_out(fake_bot_api: FakeBotAPI) -> None:
     fake_bot_api.fail_next("sendMessage", 2)
     fake_bot_api.hang_next("sendMessage", seconds=5, deliver=True)
     request = HTTPXRequest(read_timeout=0.3)
@@ -410,8 +410,8 @@ async def test_get_updates_long_polls_and_honours_offset(
     fake_bot_api: FakeBotAPI, bot: telegram.Bot
 ) -> None:
     waiting = asyncio.create_task(bot.get_updates(timeout=5))
-    await asyncio.sleep(0.2)  # let the long poll reach the server before the user writes
-    assert not waiting.done()
+    await fake_bot_api.wait_until_async(lambda: fake_bot_api.in_flight["getUpdates"])
+    assert not waiting.done()  # the poll is held open while there is nothing to deliver
     fake_bot_api.send_command(7, "/latest 3")
     (update,) = await asyncio.wait_for(waiting, 3)
     assert update.message is not None
