@@ -120,3 +120,21 @@ async def test_cancelling_a_broadcast_in_progress_fails_its_unsent_rows(store: S
     assert await store.outbox.cancel_broadcast(draft, NOW)
     counts = await store.outbox.broadcast_counts(draft)
     assert (counts.sent, counts.failed, counts.pending) == (1, 2, 0)
+
+
+async def test_pruning_forgets_finished_broadcasts_but_keeps_open_ones(store: Store) -> None:
+    old = datetime(2026, 4, 1, tzinfo=UTC)
+    rows = [NewOutboxRow(chat_id=c, payload={"chat_id": c}) for c in (1, 2)]
+    finished, _ = await store.outbox.enqueue(rows, old, shared_params={"text": "old"})
+    open_one, _ = await store.outbox.enqueue(rows, old, shared_params={"text": "still going"})
+    for row in await store.outbox.due(finished, NOW.timestamp(), 10):
+        await store.outbox.mark_sending(row.id)
+        await store.outbox.mark_sent(row.id, 1, old)
+    assert await store.outbox.finish_broadcast(finished, old)
+    removed = await store.outbox.prune(NOW)
+    async with store.db.reader.execute("SELECT params FROM outbox_bodies") as cursor:
+        bodies = [row[0] for row in await cursor.fetchall()]
+    assert removed == 1
+    assert await store.outbox.get_broadcast(finished) is None
+    assert len(await store.outbox.due(open_one, NOW.timestamp(), 10)) == 2
+    assert bodies == ['{"text":"still going"}']

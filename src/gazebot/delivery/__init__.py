@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import json
 import logging
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -30,6 +31,8 @@ __all__ = ["BreakingError", "Delivery", "SenderPolicy", "cli_digest"]
 log = logging.getLogger(__name__)
 
 SCHEDULER_TICK = 30.0  # seconds; the loop also wakes for the earliest due digest
+RETENTION = timedelta(days=14)  # finished broadcasts and their rows are kept this long
+PRUNE_EVERY = timedelta(hours=1)
 
 
 class Delivery:
@@ -59,6 +62,7 @@ class Delivery:
         self._reports: set[asyncio.Task[None]] = set()
         self._stopping = asyncio.Event()
         self._schedule_now = asyncio.Event()
+        self._pruned_at: datetime | None = None
 
     async def start(self) -> None:
         """Start the sender and the digest scheduler (pending rows from before resume)."""
@@ -89,7 +93,12 @@ class Delivery:
             await self._sleep_until_next()
 
     async def run_scheduled(self) -> None:
-        """One scheduler pass: due digests and waiting topic alerts are queued."""
+        """One scheduler pass: due digests and waiting topic alerts are queued (and, once an
+        hour, delivery history older than the retention is pruned)."""
+        now = self._clock.now()
+        if self._pruned_at is None or now - self._pruned_at >= PRUNE_EVERY:
+            self._pruned_at = now
+            await self.outbox.prune(now - RETENTION)
         report = await self.scheduler.run_once()
         alerts = await self.alerts.flush()
         if report.queued or alerts:

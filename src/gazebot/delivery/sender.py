@@ -133,6 +133,7 @@ class Sender:
         self._turns: deque[int | None] = deque()
         self._waiting_for_chat: list[tuple[float, OutboxRow]] = []
         self._known: set[int] = set()
+        self._in_flight_ids: set[int] = set()
         self._wakeup = asyncio.Event()
         self._stopping = asyncio.Event()
         self._last_refill = 0.0
@@ -153,18 +154,14 @@ class Sender:
         reporter = asyncio.create_task(self._report_progress_forever())
         try:
             while not self._stopping.is_set():
-                free = self._limit - len(self._tasks)
-                if free <= 0:
-                    await asyncio.wait(self._tasks, return_when=asyncio.FIRST_COMPLETED)
-                    continue
-                rows: list[OutboxRow] = []
-                while len(rows) < free and (row := await self._next_row()) is not None:
-                    rows.append(row)
-                if not rows:
-                    await self._record_delivered()
-                    await self._idle()
-                    continue
-                await self._dispatch(rows)
+                try:
+                    await self._step()
+                except Exception:
+                    # A database hiccup must not kill the only sender: the rows stay where they
+                    # are (pending or sending) and are picked up again.
+                    log.exception("sender step failed; retrying in a second")
+                    self._forget_memory()
+                    await asyncio.sleep(1.0)
         finally:
             if self._tasks:
                 await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -173,6 +170,27 @@ class Sender:
             with contextlib.suppress(asyncio.CancelledError):
                 await reporter
             await self._report_progress()
+
+    async def _step(self) -> None:
+        free = self._limit - len(self._tasks)
+        if free <= 0:
+            await asyncio.wait(self._tasks, return_when=asyncio.FIRST_COMPLETED)
+            return
+        rows: list[OutboxRow] = []
+        while len(rows) < free and (row := await self._next_row()) is not None:
+            rows.append(row)
+        if not rows:
+            await self._record_delivered()
+            await self._idle()
+            return
+        await self._dispatch(rows)
+
+    def _forget_memory(self) -> None:
+        """Drop the in-memory queues so they are read again from the database."""
+        self._queues.clear()
+        self._turns.clear()
+        self._waiting_for_chat.clear()
+        self._known = set(self._in_flight_ids)
 
     def stop(self) -> None:
         self._stopping.set()
@@ -234,7 +252,12 @@ class Sender:
     async def _dispatch(self, rows: list[OutboxRow]) -> None:
         """Claim the rows (recording those delivered since the last claim in the same
         transaction), then start each as its token comes."""
-        claimed = await self._outbox.claim([row.id for row in rows], self._take_delivered())
+        delivered = self._take_delivered()
+        try:
+            claimed = await self._outbox.claim([row.id for row in rows], delivered)
+        except Exception:
+            self._delivered[:0] = delivered  # not recorded: keep them for the next attempt
+            raise
         unsent = []
         for row in rows:
             if row.id not in claimed:
@@ -246,6 +269,7 @@ class Sender:
                 continue
             await self._bucket.acquire()
             self._spacing.record(row.chat_id)
+            self._in_flight_ids.add(row.id)
             task = asyncio.create_task(self._deliver(row))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
@@ -260,7 +284,11 @@ class Sender:
     async def _record_delivered(self) -> None:
         taken = self._take_delivered()
         if taken:
-            await self._outbox.mark_sent_many(taken)
+            try:
+                await self._outbox.mark_sent_many(taken)
+            except Exception:
+                self._delivered[:0] = taken
+                raise
 
     async def _deliver(self, row: OutboxRow) -> None:
         try:
@@ -270,6 +298,7 @@ class Sender:
             log.exception("could not record the outcome of outbox row %d", row.id)
         finally:
             self._known.discard(row.id)
+            self._in_flight_ids.discard(row.id)
 
     async def _attempt(self, row: OutboxRow) -> None:
         params = {**row.params, "chat_id": row.chat_id}

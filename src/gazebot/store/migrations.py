@@ -126,6 +126,7 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     CREATE INDEX outbox_in_flight ON outbox(id) WHERE state = 'sending';
     CREATE INDEX outbox_by_broadcast ON outbox(broadcast_id, state);
     CREATE INDEX outbox_open_by_chat ON outbox(chat_id) WHERE state IN ('pending', 'sending');
+    CREATE INDEX outbox_by_body ON outbox(body_id) WHERE body_id IS NOT NULL;
     CREATE INDEX articles_by_fetched ON articles(fetched_at);
     CREATE TABLE alert_matches (
         chat_id     INTEGER NOT NULL,

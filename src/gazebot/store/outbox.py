@@ -468,6 +468,31 @@ class OutboxStore:
                 (new_chat_id, new_chat_id, old_chat_id),
             )
 
+    async def prune(self, before: datetime) -> int:
+        """Forget what ended before `before`: finished or cancelled broadcasts with their rows,
+        stale drafts, final rows outside any broadcast, bodies no row uses any more, and alert
+        matches already alerted. How many broadcasts were removed."""
+        cutoff = to_db(before)
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                """DELETE FROM broadcasts
+                   WHERE (state IN ('done', 'cancelled') AND finished_at < ?)
+                      OR (state = 'draft' AND created_at < ?)""",
+                (cutoff, cutoff),
+            )
+            removed = cursor.rowcount
+            await conn.execute(
+                """DELETE FROM outbox WHERE broadcast_id IS NULL
+                   AND state IN ('sent', 'failed') AND created_at < ?""",
+                (cutoff,),
+            )
+            await conn.execute(
+                """DELETE FROM outbox_bodies WHERE NOT EXISTS (
+                       SELECT 1 FROM outbox WHERE outbox.body_id = outbox_bodies.id)"""
+            )
+            await conn.execute("DELETE FROM alert_matches WHERE alerted_at < ?", (cutoff,))
+            return removed
+
     async def finish_broadcast(self, broadcast_id: int, now: datetime) -> bool:
         """Mark a broadcast done once none of its rows is open; True when it just finished."""
         async with self._db.transaction() as conn:
