@@ -94,18 +94,18 @@ def sentence_features(sentences: Sequence[Sentence], title: str = "") -> list[li
     count = len(sentences)
     bags = [_content_words(sentence.text) for sentence in sentences]
     title_bag = _content_words(title)
-    # Degree centrality: summed cosine similarity of binary word bags.
-    norms = [math.sqrt(len(bag)) for bag in bags]
-    centralities = [0.0] * count
-    for i in range(count):
-        bag, norm = bags[i], norms[i]
-        if not bag:
-            continue
-        for j in range(i + 1, count):
-            if norms[j]:
-                similarity = len(bag & bags[j]) / (norm * norms[j])
-                centralities[i] += similarity
-                centralities[j] += similarity
+    # Degree centrality: each sentence's cosine similarities to the others (binary word
+    # bags) summed, through word totals: sum_j |A&B_j|/(|A||B_j|)^0.5 is, word by word,
+    # the sum over A's words of sum_j 1/|B_j|^0.5 over the other sentences holding it.
+    inverse_norms = [1.0 / math.sqrt(len(bag)) if bag else 0.0 for bag in bags]
+    word_weight: dict[str, float] = {}
+    for bag, inverse in zip(bags, inverse_norms, strict=True):
+        for word in bag:
+            word_weight[word] = word_weight.get(word, 0.0) + inverse
+    centralities = [
+        inverse * (sum(word_weight[word] for word in bag) - len(bag) * inverse)
+        for bag, inverse in zip(bags, inverse_norms, strict=True)
+    ]
     top_centrality = max(centralities, default=0.0) or 1.0
     rows = []
     previous_paragraph = -1
