@@ -189,6 +189,8 @@ def _bare(token: str) -> str:
 
 def _split_runs(run: str) -> list[list[str]]:
     """A run's words, cut after a possessive: "Tennis Australia's Geoff Pollard" names two."""
+    if "s" not in run or not any(mark in run for mark in "'’ʼ"):
+        return [run.split()]
     parts: list[list[str]] = [[]]
     for token in run.split():
         parts[-1].append(token)
