@@ -44,6 +44,7 @@ _QUOTE_PAIR = re.compile(
     r"|''(?P<doubled>(?:[^'\n]|'(?!'))*)''"
     r"|\"(?P<straight>[^\"\n]*)\""
     r"|(?<![\w’'])‘(?P<single>[^‘’\n]*(?:’\w[^‘’\n]*)*)’(?!\w)"
+    r"|“(?P<open_tagged>[^“”\n]*)(?=“?\s*\[[A-Z][^\]\n]{0,40}\]\s*(?m:$))"
     r"|(?m:^)“(?P<open_curly>[^“”\n]*)$"
     r"|(?m:^)\"(?P<open_straight>[^\"\n]*)$"
     r"|“(?P<open_curly_inside>[^“”\n]*)(?m:$)(?=\n+“)"
@@ -142,6 +143,7 @@ _SHORT_CUE_SENTENCE = re.compile(
     rf"\s*(?:[^\s.\"“”«»]+[\s\u00a0]+){{1,5}}(?:{_CUE_WORDS})(?:[\s\u00a0]+[^\s.\"“”«»]+){{0,3}}\.(?=\s|$)"
 )
 _DASH_ATTRIBUTION = re.compile(r"[-—–]\s*([A-ZА-ЯІЇЄҐ][^\n]{0,80}?)\.?$")
+_SOURCE_TAG = re.compile(r"“?\s*\[[A-Z][^\]\n]{0,40}\]")
 _STARTS_SENTENCE = re.compile(r"\s+[A-ZА-ЯІЇЄҐ]")
 # Where the noun phrase after a cue ends: punctuation, but not the dot of "Mr." or an initial.
 _PHRASE_END = re.compile(
@@ -265,7 +267,9 @@ def _speech_kind(text: str, pair: _Pair, before: str, after: str) -> int:
         and (ends_clause or not after.strip(" \u00a0.!?;"))
     )
     cue_at_once = cue is not None and _word_count(after[: cue.start()]) <= _CUE_AT_ONCE_WORDS
-    if not (opens_sentence or follows_cue or bare_cue):
+    # Digest style: "HEADLINE IN CAPITALS “quoted excerpt.” [WaPo.]" — the tag names the source.
+    source_tag = _SOURCE_TAG.match(after) is not None
+    if not (opens_sentence or follows_cue or bare_cue or source_tag):
         # “These guys know how,” said Sherman, speaking of politicians, “and leave …”
         lower_after_comma = before.rstrip().endswith(",") and inner[:1].islower()
         return _CONTINUATION if lower_after_comma else _NOT_SPEECH
@@ -411,7 +415,11 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
         # Most quote marks in running text follow a word ("the group “Kupyansk”"): unless that
         # word is a cue ("says “…”"), nothing can make them speech, so skip the work below.
         lead = text[max(0, pair.start - 40) : pair.start].rstrip(" \u00a0")
-        if lead[-1:].isalnum() and _BARE_CUE.search(lead + " ") is None:
+        if (
+            lead[-1:].isalnum()
+            and _BARE_CUE.search(lead + " ") is None
+            and _SOURCE_TAG.match(text, pair.end) is None
+        ):
             continue
         limit = pairs[index + 1].start if index + 1 < len(pairs) else len(text)
         before = _sentence_before(text, pair)
@@ -461,7 +469,7 @@ def _is_unattributed(text: str, pair: _Pair, before: str, after: str, speaker: s
     said, …") before it, either opening a sentence mid-paragraph (the tail of a paraphrase
     whose cue was in the sentence before) or standing alone with no speaker to inherit.
     Slogans, headlines and pull quotes look like this; a reader cannot use them as quotes."""
-    if _CUE.search(after) is not None:
+    if _CUE.search(after) is not None or _SOURCE_TAG.match(after) is not None:
         return False
     lead_in = before.rstrip()
     if lead_in.endswith((":", ",")) or _BARE_CUE.search(before[-40:]) is not None:
