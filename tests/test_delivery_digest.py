@@ -315,3 +315,15 @@ def test_stories_with_mostly_the_same_title_words_are_grouped() -> None:
     )
     assert [story.sources for story in stories] == [2, 1]
     assert stories[0].member_ids == frozenset({1, 2})
+
+
+async def test_a_subscriber_with_a_broken_time_zone_does_not_stall_the_others(store: Store) -> None:
+    now = datetime(2026, 5, 4, 8, 0, tzinfo=UTC)
+    await add_story(store, now - timedelta(hours=1))
+    await subscribe(store, 1, "UTC", now - timedelta(hours=1))
+    await subscribe(store, 2, "UTC", now - timedelta(hours=1))
+    async with store.db.transaction() as conn:
+        await conn.execute("UPDATE subscribers SET timezone = 'Mars/Olympus' WHERE chat_id = 1")
+    report = await DigestScheduler(store.digests, FakeClock(now)).run_once()
+    assert report.queued == 2
+    assert {row["chat_id"] for row in await digest_rows(store)} == {1, 2}

@@ -7,15 +7,16 @@ outbox rows, next instants and last-digest times — in one transaction per batc
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from gazebot.analysis.topics import topic_keys_for_query
 from gazebot.clock import Clock
@@ -25,6 +26,8 @@ from gazebot.schedule import next_digest_at
 from gazebot.settings import parse_hh_mm
 from gazebot.store.articles import fts_query
 from gazebot.store.digests import CandidateArticle, DigestOutcome, DigestStore, DueSubscriber
+
+log = logging.getLogger(__name__)
 
 LATE_LIMIT = timedelta(hours=3)  # a digest later than this after downtime is skipped
 FIRST_DIGEST_LOOKBACK = timedelta(hours=24)  # a new subscriber's first digest covers a day
@@ -242,6 +245,23 @@ class DigestBuilder:
         return build_digest(await self.stories(), max(since, self._now - MAX_LOOKBACK), followed, heading)
 
 
+def _settings_of(sub: DueSubscriber) -> tuple[str, time]:
+    """The subscriber's zone and digest time; a value the bot should never have stored falls
+    back to UTC / 08:00 rather than stalling everyone's digests."""
+    try:
+        ZoneInfo(sub.timezone)
+        timezone = sub.timezone
+    except (ZoneInfoNotFoundError, ValueError):
+        log.warning("chat %d has an unknown time zone %r; using UTC", sub.chat_id, sub.timezone)
+        timezone = "UTC"
+    try:
+        local_time = parse_hh_mm(sub.digest_time)
+    except ValueError:
+        log.warning("chat %d has a bad digest time %r; using 08:00", sub.chat_id, sub.digest_time)
+        local_time = time(8, 0)
+    return timezone, local_time
+
+
 class DigestScheduler:
     """Finds due subscribers and queues their digests; safe to run at any moment, any number
     of times: a (chat, local date) gets at most one digest."""
@@ -255,35 +275,34 @@ class DigestScheduler:
         now = self._clock.now()
         report = DigestPassReport()
         builder = DigestBuilder(self._digests, now)
+        seen: set[int] = set()
         while True:
-            due = await self._digests.due_subscribers(now, self._batch_size)
+            due = [
+                sub
+                for sub in await self._digests.due_subscribers(now, self._batch_size + len(seen))
+                if sub.chat_id not in seen
+            ][: self._batch_size]
             if not due:
-                break
+                break  # everyone due has been handled (a row changed meanwhile is not retried)
+            seen.update(sub.chat_id for sub in due)
             follows = await self._digests.follows([sub.chat_id for sub in due])
             outcomes = [await self._outcome(sub, follows.get(sub.chat_id, []), builder, now) for sub in due]
             report.subscribers += len(due)
-            report.skipped_late += sum(
-                1
-                for o, sub in zip(outcomes, due, strict=True)
-                if o.params is None and now - sub.next_digest_at >= LATE_LIMIT
-            )
-            report.nothing_new += sum(
-                1
-                for o, sub in zip(outcomes, due, strict=True)
-                if o.params is None and now - sub.next_digest_at < LATE_LIMIT
-            )
+            for outcome, sub in zip(outcomes, due, strict=True):
+                if outcome.params is None and now - sub.next_digest_at >= LATE_LIMIT:
+                    report.skipped_late += 1
+                elif outcome.params is None:
+                    report.nothing_new += 1
             report.queued += await self._digests.commit_digests(outcomes, now)
-            if len(due) < self._batch_size:
-                break
         report.distinct_texts = builder.distinct_texts
         return report
 
     async def _outcome(
         self, sub: DueSubscriber, topics: Sequence[str], builder: DigestBuilder, now: datetime
     ) -> DigestOutcome:
-        zone = ZoneInfo(sub.timezone)
-        local_day = sub.next_digest_at.astimezone(zone)
-        following = next_digest_at(sub.timezone, parse_hh_mm(sub.digest_time), now)
+        timezone, local_time = _settings_of(sub)
+        local_day = sub.next_digest_at.astimezone(ZoneInfo(timezone))
+        following = next_digest_at(timezone, local_time, now)
         dedupe_key = f"digest:{sub.chat_id}:{local_day.date().isoformat()}"
         params = None
         if now - sub.next_digest_at < LATE_LIMIT:
