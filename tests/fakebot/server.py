@@ -188,7 +188,8 @@ class FakeBotAPI:
 
     Limits (messages per second) are token buckets: per private chat `per_chat_rate` with a burst
     of `per_chat_burst`; per group `group_per_minute` a minute (same burst); overall
-    `global_rate` with a burst of one second's worth.  ``rate_limits=False`` turns them off.
+    `global_rate` with a burst of one second's worth.  ``rate_limits=False`` turns them off;
+    `rate_clock` (monotonic seconds) can be frozen so that no bucket refills during a test.
     """
 
     def __init__(
@@ -203,6 +204,7 @@ class FakeBotAPI:
         rate_limits: bool = True,
         strict_ampersand: bool = True,
         seed: int = 0,
+        rate_clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.token = token
         self.bot_id = int(token.split(":", 1)[0])
@@ -218,6 +220,7 @@ class FakeBotAPI:
             "has_main_web_app": False,
         }
         self.strict_ampersand = strict_ampersand
+        self._rate_clock = rate_clock  # seconds; a frozen clock makes limits exact in tests
         self._lock = threading.Condition(threading.RLock())
         self._closing = threading.Event()
         self._rng = random.Random(seed)
@@ -319,7 +322,7 @@ class FakeBotAPI:
                 self.group_per_minute = group_per_minute
             if enabled is not None:
                 self.rate_limits = enabled
-            now = time.monotonic()
+            now = self._rate_clock()
             self._global_bucket = _Bucket(
                 self.global_rate, max(self.global_rate, 1.0), max(self.global_rate, 1.0), now
             )
@@ -960,7 +963,7 @@ class FakeBotAPI:
     def _take_rate(self, chat: _Chat) -> None:
         if not self.rate_limits:
             return
-        now = time.monotonic()
+        now = self._rate_clock()
         chat_id = int(chat.data["id"])
         bucket = self._chat_buckets.get(chat_id)
         if bucket is None:
