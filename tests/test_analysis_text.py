@@ -113,8 +113,26 @@ def test_site_furniture_is_set_aside() -> None:
         "Troops advanced on the city.",
         "The city is strategically important.",
     ]
-    assert prepared.clean == "Troops advanced on the city.\n\nThe city is strategically important."
+    assert prepared.clean == "Troops advanced on the city.\nThe city is strategically important."
     assert "He said more." in [s.text for s in prepared.furniture]
+
+
+def test_clean_text_is_verbatim_between_the_cuts() -> None:
+    text = (
+        "Title line\n\nFirst  paragraph, with two  spaces. It goes on.\n\n"
+        "Read also: elsewhere\n\nLast one. Photo: Getty Images\n"
+    )
+    prepared = prepare(text, "Title line")
+    assert "Title line" not in prepared.clean
+    assert "Read also" not in prepared.clean
+    assert "Getty" not in prepared.clean
+    assert "First  paragraph, with two  spaces. It goes on." in prepared.clean
+    assert prepared.clean.endswith("Last one.")
+
+
+def test_an_article_without_furniture_is_its_own_clean_text() -> None:
+    text = "  One.  Two.\n\nThree.  "
+    assert prepare(text).clean == text.strip()
 
 
 def test_story_sentences_that_mention_reports_are_not_furniture() -> None:

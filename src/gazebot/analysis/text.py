@@ -228,21 +228,44 @@ def is_furniture(sentence: str) -> bool:
     return bool(_FURNITURE.match(stripped) or _SOURCE_LINE.match(stripped))
 
 
+def _without(text: str, spans: list[tuple[int, int]]) -> str:
+    """The text with the spans cut out, each with the blanks after it, and a whole line's
+    newline too: what is left reads verbatim from the original between the cuts."""
+    pieces = []
+    position = 0
+    line_start = True
+    for start, end in sorted(spans):
+        # A cut that follows a cut from the start of its line also starts the line.
+        line_start = (start == position and line_start) or start == 0 or text[start - 1] == "\n"
+        pieces.append(text[position:start])
+        position = end
+        while position < len(text) and text[position] in " \t":
+            position += 1
+        if line_start and position < len(text) and text[position] == "\r":
+            position += 1
+        if line_start and position < len(text) and text[position] == "\n":
+            position += 1
+    pieces.append(text[position:])
+    return "".join(pieces).strip()
+
+
 def prepare(text: str, title: str = "") -> PreparedText:
     """Split the article into paragraphs and sentences and set the furniture aside.
 
     A first paragraph that repeats the title is skipped; a paragraph that opens as
-    furniture is furniture throughout. `clean` is the story's text:
-    the kept sentences, paragraphs separated by a blank line."""
+    furniture is furniture throughout. `clean` is the story's text: the original with the
+    title line and the furniture cut out, so a quote or figure found in it is verbatim in
+    the original too."""
     kept: list[Sentence] = []
     furniture: list[Sentence] = []
-    clean_paragraphs: list[str] = []
+    removed: list[tuple[int, int]] = []
     title_folded = " ".join(title.split()).casefold()
     paragraph_number = 0
     for number, paragraph in enumerate(paragraphs(text)):
-        if number == 0 and title_folded and paragraph.text.casefold() == title_folded:
+        if number == 0 and title_folded and " ".join(paragraph.text.split()).casefold() == title_folded:
+            removed.append((paragraph.start, paragraph.end))
             continue
-        kept_here: list[str] = []
+        kept_any = False
         # A paragraph that opens as furniture ("Read also: …", "As X reported earlier, …")
         # is furniture throughout: what follows belongs to another story.
         paragraph_is_furniture = bool(_FURNITURE.match(paragraph.text))
@@ -256,15 +279,15 @@ def prepare(text: str, title: str = "") -> PreparedText:
             )
             if paragraph_is_furniture or is_furniture(sentence.text):
                 furniture.append(sentence)
+                removed.append((sentence.start, sentence.end))
             else:
                 kept.append(sentence)
-                kept_here.append(sentence.text)
-        if kept_here:
-            clean_paragraphs.append(" ".join(kept_here))
+                kept_any = True
+        if kept_any:
             paragraph_number += 1
     return PreparedText(
         original=text,
-        clean="\n\n".join(clean_paragraphs),
+        clean=_without(text, removed) if removed else text.strip(),
         sentences=tuple(kept),
         furniture=tuple(furniture),
         paragraph_count=paragraph_number,
