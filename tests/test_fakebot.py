@@ -197,6 +197,7 @@ def test_any_input_parses_or_is_refused_cleanly(html: str, strict: bool) -> None
         assert entity["offset"] + entity["length"] <= size
 
 
+@settings(deadline=None)  # a busy shared machine must not fail a correct example
 @given(st.text())
 def test_escaped_text_parses_back_to_itself(text: str) -> None:
     escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
