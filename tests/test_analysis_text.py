@@ -165,3 +165,32 @@ def test_any_text_gives_non_overlapping_verbatim_sentences(text: str) -> None:
         assert sentence.text == sentence.text.strip()
         assert sentence.start >= last_end
         last_end = sentence.end
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Troops advanced.",
+                "Read also: more news",
+                "Photo: Getty Images",
+                '"We won. Again," he said.',
+                "Mr. Smith  left.",
+                "As The Gaze reported earlier, talks failed.",
+                "",
+                "  ",
+            ]
+        ),
+        max_size=8,
+    ),
+    st.sampled_from(["\n", "\n\n", "\r\n", " "]),
+)
+def test_every_story_sentence_is_in_the_clean_text(parts: list[str], separator: str) -> None:
+    text = separator.join(parts)
+    prepared = prepare(text)
+    for sentence in prepared.sentences:
+        assert sentence.text in prepared.clean
+    for sentence in prepared.furniture:
+        assert sentence.text not in prepared.clean or prepared.clean.count(sentence.text) < (
+            text.count(sentence.text)
+        )
