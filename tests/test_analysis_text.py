@@ -49,6 +49,16 @@ def test_a_quotation_of_several_sentences_stays_one_sentence() -> None:
     ]
 
 
+def test_an_attribution_after_an_exclaimed_or_asked_quotation_stays_with_it() -> None:
+    text = '"We will win!" Clinton said. "Why now?" asked Mr. Trump. "Go!" The crowd ran.'
+    assert sentences_of(text) == [
+        '"We will win!" Clinton said.',
+        '"Why now?" asked Mr. Trump.',
+        '"Go!"',
+        "The crowd ran.",
+    ]
+
+
 def test_ukrainian_punctuation_and_abbreviations() -> None:
     text = (
         "Зеленський відвідав м. Куп’янськ у 2022 р. Там було 1,5 млн грн. "

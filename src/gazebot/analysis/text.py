@@ -55,6 +55,13 @@ class PreparedText:
 _PARAGRAPH = re.compile(r"[^\n]*\S[^\n]*")
 
 # A boundary candidate: terminal punctuation, closing quotes/brackets, then white space.
+_CLOSING_QUOTES = "\"”»’'"
+# After a quotation that ends in ! or ?, "Clinton said." or "said the minister" goes on.
+_ATTRIBUTION = re.compile(
+    r"\s+(?:(?:[A-Z][\w.’'-]*\s+){1,4}(?:said|says|asked|asks|added|told|wrote|noted|replied"
+    r"|shouted|explained|stressed|tweeted|insisted)\b"
+    r"|(?:said|says|asked|added|wrote|noted|replied)\s+[A-Z])"
+)
 _BOUNDARY = re.compile(r"(?:[.!?…]+)[\"”»’'\)\]]*(?=\s+(\S+))")
 
 # Words that end with a full stop without ending the sentence (lower-cased, no final dot).
@@ -201,6 +208,12 @@ def split_sentences(paragraph: str) -> list[tuple[int, int]]:
         if not (first.isupper() or first.isdigit() or first in _OPENERS or first in "‘'(—–-"):
             continue
         punctuation = match.group(0)
+        if (
+            punctuation[-1] in _CLOSING_QUOTES
+            and punctuation[0] in "!?"
+            and _ATTRIBUTION.match(paragraph, end)
+        ):
+            continue
         if (
             punctuation.startswith(".")
             and not punctuation.startswith("..")
