@@ -178,7 +178,7 @@ async def run_peer(db_path: Path, base: str, paths: list[str], titles: list[str]
 
 def stage_costs(routes: dict[str, tuple[bytes, str]], paths: list[str], sample: int = 100) -> str:
     """CPU milliseconds per page for extraction and for analysis, measured serially."""
-    extract_seconds = analyse_seconds = 0.0
+    extract_seconds = analyse_seconds = peer_seconds = 0.0
     chosen = paths[:sample]
     for path in chosen:
         html = routes[path][0]
@@ -186,11 +186,16 @@ def stage_costs(routes: dict[str, tuple[bytes, str]], paths: list[str], sample: 
         page = extract_article(html, "http://127.0.0.1" + path)
         extracted = time.perf_counter()
         analyze(page.text, title=page.title, url="http://127.0.0.1" + path)
+        analysed = time.perf_counter()
+        trafilatura.extract(html.decode("utf-8"), url="http://127.0.0.1" + path)
         extract_seconds += extracted - started
-        analyse_seconds += time.perf_counter() - extracted
+        analyse_seconds += analysed - extracted
+        peer_seconds += time.perf_counter() - analysed
     count = max(1, len(chosen))
-    return (f"per page, serially over {count} pages: extract {1000 * extract_seconds / count:.1f} ms, "
-            f"analyse {1000 * analyse_seconds / count:.1f} ms")
+    return (f"per page, serially over {count} pages: "
+            f"gazebot extract {1000 * extract_seconds / count:.1f} ms, "
+            f"analyse {1000 * analyse_seconds / count:.1f} ms; "
+            f"trafilatura.extract {1000 * peer_seconds / count:.1f} ms")
 
 
 def report_line(label: str, stored: int, elapsed: float) -> None:
