@@ -4,8 +4,8 @@ each new article and store it once; broken feeds are backed off and recorded, ne
 Politeness: at most `feed_concurrency` feeds in flight, `page_concurrency` pages in flight overall,
 and the Fetcher's per-host limit underneath. Extraction and analysis are pure and take ~10–20 ms a
 page, so by default they run on the event loop, yielding between items so the bot stays
-responsive; pass an `executor` (a process pool: bench/ingest.py shows it roughly doubling
-throughput on two idle cores) to move them off the loop.
+responsive; pass an `executor` (a process pool; bench/ingest.py measures both ways) to move them
+off the loop.
 
 Decisions where the issue is silent:
 - A feed item's own text counts as the full article when it has at least `full_text_words` words;
