@@ -295,13 +295,21 @@ async def test_syndicated_copy_under_another_url_is_a_duplicate_with_the_origina
     assert copy.article_id == original.article_id
 
 
-async def test_ingest_url_refuses_private_addresses_with_a_clear_reason(
-    ingestor: Ingestor, store: Store
+@pytest.mark.parametrize(
+    "url",
+    ["http://169.254.169.254/latest/meta-data/", "http://10.0.0.1/", "http://[::1]/", "http://0.0.0.0/"],
+)
+async def test_ingest_url_refuses_private_addresses_without_connecting(
+    store: Store, make_settings: Any, clock: FakeClock, url: str
 ) -> None:
-    result = await ingestor.ingest_url("http://169.254.169.254/latest/meta-data/")
+    """/breaking <url> goes through ingest_url: a private address is refused with a clear reason."""
+    transport = RecordingTransport()
+    async with build_client(make_settings(), transport=transport) as client:
+        result = await Ingestor(store, client, make_settings(), clock).ingest_url(url)
     assert result.outcome is Outcome.FAILED
     assert result.error is not None
     assert "private or reserved" in result.error
+    assert transport.attempts == []
     assert await store.articles.count() == 0
 
 
