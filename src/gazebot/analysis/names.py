@@ -2,9 +2,10 @@
 
 The API is three functions and one dataclass:
 
-- `find_names(text)` lists every capitalised run that could be a person's name, with offsets and
-  the title word written just before it ("President Volodymyr Zelenskyy" -> title "president").
-- `reference_at(text, start, end)` classifies a short phrase (a cue's subject) as a name, a title
+- `find_names(text, people_only=False)` lists every capitalised run that could be a person's
+  name, with offsets and the title word written just before it ("President Volodymyr
+  Zelenskyy" -> title "president"); `people_only` keeps only the runs `resolve` can use.
+- `reference_at(phrase)` classifies a short phrase (a cue's subject) as a name, a title
   ("the President", "the Head of State", "глава держави") or a pronoun ("he", "вона").
 - `resolve(reference, mentions, before)` turns a reference into the full name already seen
   before offset `before`: a surname into the full name that ends with it, a title into the
@@ -164,11 +165,9 @@ class NameMention:
     end: int
     name: str
     title: str | None = None
-
-    @property
-    def is_full(self) -> bool:
-        """Two or more name words: a full name that later surnames and pronouns resolve to."""
-        return len(_name_words(self.name)) >= 2
+    # Two or more name words (honorifics aside): a full name that later surnames and pronouns
+    # resolve to. Set by `find_names`; stored because `resolve` asks for it again and again.
+    is_full: bool = False
 
 
 def _name_words(name: str) -> list[str]:
@@ -215,7 +214,9 @@ def find_names(text: str, *, people_only: bool = False) -> list[NameMention]:
         # A title is either trimmed off the run ("President") or a lower-case word before it
         # ("spokeswoman Hope Hicks"); looking only then keeps this loop cheap.
         title = _title_before(text, start) if first > 0 or (start > 1 and text[start - 2].islower()) else None
-        mentions.append(NameMention(start, start + len(name), text[start : start + len(name)], title))
+        written = text[start : start + len(name)]
+        full = len(_name_words(written)) >= 2
+        mentions.append(NameMention(start, start + len(name), written, title, full))
     return mentions
 
 
