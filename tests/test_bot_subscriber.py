@@ -270,3 +270,8 @@ async def test_a_flooding_user_is_slowed_down_and_others_are_unaffected(bot: Bot
     warnings = [m for m in flood if "very fast" in m.text]
     assert 1 <= len(answers) <= 12  # the burst, plus what refilled while the flood ran
     assert len(warnings) == 1  # told once, not forty times
+
+
+async def test_topic_ignores_filler_words(bot: BotUnderTest) -> None:
+    [found] = await bot.send(USER, "/topic the war in Kupyansk")
+    assert SEED_TITLE in found.text

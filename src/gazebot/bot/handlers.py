@@ -147,6 +147,10 @@ class Handlers:
         if self._limiter.allow(user.id, self._monotonic()):
             return
         log.info("rate limited user %s", user.id)
+        if update.callback_query is not None:
+            with contextlib.suppress(TelegramError):  # stop the spinner, say why
+                await update.callback_query.answer(texts.rate_limited())
+            raise ApplicationHandlerStop
         chat = update.effective_chat
         if chat is not None and chat.type == ChatType.PRIVATE and self._limiter.should_warn(user.id):
             try:

@@ -76,6 +76,24 @@ def clean_topic(words: str) -> str:
     return render.one_line(words)[:MAX_TOPIC_CHARS].strip()
 
 
+_QUERY_STOPWORDS = frozenset(
+    {
+        "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "from", "has", "have",
+        "in", "is", "it", "of", "on", "or", "that", "the", "this", "to", "was", "were", "will",
+        "with", "about", "after", "news",
+    }
+)
+
+
+def search_words(query: str) -> list[str]:
+    """The query's words without filler ("the war in Kupyansk" → war, Kupyansk): filler words
+    match nearly every story, so they only slow the search and blur the ranking. A query of
+    nothing but filler is searched as it is."""
+    words = query.split()
+    meaningful = [word for word in words if word.casefold() not in _QUERY_STOPWORDS]
+    return meaningful or words
+
+
 def card_pages(
     articles: Sequence[Article],
     *,
@@ -214,8 +232,9 @@ class Services:
 
     async def search(self, query: str, limit: int, offset: int = 0) -> list[Article]:
         """Full-text search with the words' topic keys (Kupiansk finds Kupyansk)."""
+        words = search_words(query)
         return await self._store.articles.search(
-            query.split(), topic_keys_for_query(query), limit=limit, offset=offset
+            words, topic_keys_for_query(" ".join(words)), limit=limit, offset=offset
         )
 
     async def digest(self, chat_id: int) -> list[render.Message]:
