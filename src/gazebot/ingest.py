@@ -450,7 +450,8 @@ class Ingestor:
     async def ingest_source(self, source: str) -> IngestReport:
         """A feed URL, article URL or local file (feed, HTML page, or text with a title line)."""
         report = IngestReport()
-        if source.startswith(("http://", "https://")):
+        is_url = source.startswith(("http://", "https://"))
+        if is_url:
             try:
                 fetched = await self._fetcher.get(source, expect=Expect.FEED_OR_PAGE)
             except SourceError as exc:
@@ -473,15 +474,25 @@ class Ingestor:
             report.feeds_polled = 1
             report.merge(await self.ingest_items(parsed, feed_id=None))
             return report
-        report.add(await self.ingest_document(data, url=url, is_html=_is_html(source, data)))
+        if is_url:  # a fetched page, stored under the address asked for (as ingest_url does)
+            is_text = (content_type or "").startswith("text/plain")
+            result = await self.ingest_document(data, url=canonical_url(source), is_html=not is_text)
+        else:  # a local file: judged by its name and opening
+            result = await self.ingest_document(
+                data, url=url, is_html=_is_html(source, data), use_page_canonical=True
+            )
+        report.add(result)
         return report
 
-    async def ingest_document(self, data: bytes, *, url: str, is_html: bool) -> IngestResult:
-        """A page already in hand (a local file): HTML is extracted, text is title line + body."""
+    async def ingest_document(
+        self, data: bytes, *, url: str, is_html: bool, use_page_canonical: bool = False
+    ) -> IngestResult:
+        """A page already in hand: HTML is extracted, text is a title line + body.
+        `use_page_canonical` stores HTML under the page's own canonical link (for saved files)."""
         try:
             if is_html:
                 article = await self._cpu(
-                    partial(article_from_html, data, url=url, use_page_canonical=True)
+                    partial(article_from_html, data, url=url, use_page_canonical=use_page_canonical)
                 )
                 canonical = article.url
             else:
