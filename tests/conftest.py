@@ -10,6 +10,8 @@ import pytest
 
 from gazebot.settings import Settings, load_settings
 from gazebot.store import Store
+from tests.fakebot import fake_bot_api_fixture  # noqa: F401 - registers `fake_bot_api`
+from tests.webserver import webserver  # noqa: F401 - registers `webserver`
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CORPORA = PROJECT_ROOT.parent / "shared" / "corpora"
