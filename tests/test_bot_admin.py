@@ -3,12 +3,13 @@ stats — and the polite refusal (with nothing changed) for anyone not in GAZEBO
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 
 import pytest
 
 from gazebot.settings import Settings
-from tests.bot_harness import ADMIN_ID, BotUnderTest, eventually, running_bot
+from tests.bot_harness import ADMIN_ID, BotUnderTest, article_page, eventually, running_bot
 from tests.fakebot import SentMessage
 
 READER = 501
@@ -184,3 +185,14 @@ async def test_stats_counts_subscribers_articles_feeds_and_deliveries(bot: BotUn
     assert "Articles: 3" in stats.text
     assert "Feeds: 1 (0 failing)" in stats.text
     assert "Deliveries: 0 sent, 0 pending, 0 failed" in stats.text
+
+
+async def test_a_slow_breaking_fetch_does_not_hold_up_other_users(bot: BotUnderTest) -> None:
+    title, paragraphs = "Slow page", ["A story from a slow server. " * 20]
+    slow = bot.web.add("/news/slow", article_page(title, paragraphs), delay=3.0)
+    bot.fake.send_command(ADMIN_ID, f"/breaking {slow}")
+    started = asyncio.get_running_loop().time()
+    [reply] = await bot.send(READER, "/help", within=5)
+    assert "What I can do" in reply.text
+    assert asyncio.get_running_loop().time() - started < 2.5  # answered while the fetch waits
+    await bot.fake.wait_for_messages_async(ADMIN_ID, 2, 20)  # and the preview still comes

@@ -275,3 +275,18 @@ async def test_a_flooding_user_is_slowed_down_and_others_are_unaffected(bot: Bot
 async def test_topic_ignores_filler_words(bot: BotUnderTest) -> None:
     [found] = await bot.send(USER, "/topic the war in Kupyansk")
     assert SEED_TITLE in found.text
+
+
+async def test_a_group_can_subscribe_and_stays_quiet_about_other_bots_commands(
+    bot: BotUnderTest,
+) -> None:
+    group = -100777
+    bot.fake.send_group_message(USER, group, "/start@gazebot_test_bot")
+    [greeting] = await bot.fake.wait_for_messages_async(group, 1, 10)
+    assert "You are subscribed" in greeting.text
+    subscriber = await bot.store.subscribers.get(group)
+    assert subscriber is not None
+    assert subscriber.chat_type in {"group", "supergroup"}
+    bot.fake.send_group_message(USER, group, "/someotherbotcommand")
+    await bot.quiet(1.0)
+    assert len(bot.fake.sent_messages(group)) == 1
