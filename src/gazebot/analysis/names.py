@@ -17,7 +17,7 @@ English and Ukrainian (with a few Russian forms); no gazetteer, so "name" means 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -50,6 +50,7 @@ _MULTI_WORD_RUN = re.compile(rf"{_NAME_RUN_HEAD}{_NAME_RUN_NEXT}+{_NAME_RUN_SUFF
 _CANDIDATE_NEXT = rf"[ \u00a0](?:{_PARTICLE}[ \u00a0]){{0,2}}[{_UPPER}]\S*"
 _CANDIDATE_RUN = re.compile(rf"[{_UPPER}]\S*(?:{_CANDIDATE_NEXT})*")
 _CANDIDATE_MULTI_WORD_RUN = re.compile(rf"[{_UPPER}]\S*(?:{_CANDIDATE_NEXT})+")
+_PLAIN_RUN = re.compile(rf"[{_UPPER}][{_LOWER}]+(?: [{_UPPER}][{_LOWER}]+)*")
 
 _HONORIFICS = _word_set(
     "mr mr. mrs mrs. ms ms. miss dr dr. sir madam rep rep. sen sen. gov gov. gen gen. пан пані"
@@ -192,11 +193,9 @@ def find_names(text: str, *, people_only: bool = False) -> list[NameMention]:
     exact, candidates = (
         (_MULTI_WORD_RUN, _CANDIDATE_MULTI_WORD_RUN) if people_only else (NAME_RUN, _CANDIDATE_RUN)
     )
-    for match in (
-        run for candidate in candidates.finditer(text) for run in exact.finditer(text, *candidate.span())
-    ):
-        # NAME_RUN separates words by exactly one space (or no-break space), so offsets add up.
-        words = match.group().split()
+    for run_start, run in _runs(text, exact, candidates):
+        # Runs separate words by exactly one space (or no-break space), so offsets add up.
+        words = run.split()
         first = 0
         while first < len(words) and not _is_name_word(words[first]):
             first += 1
@@ -205,7 +204,7 @@ def find_names(text: str, *, people_only: bool = False) -> list[NameMention]:
             last -= 1
         if first >= last:
             continue
-        start = match.start() + sum(len(word) + 1 for word in words[:first])
+        start = run_start + sum(len(word) + 1 for word in words[:first])
         name = " ".join(words[first:last]).rstrip(",")
         if name.endswith(("'s", "’s")):
             name = name[:-2]
@@ -218,6 +217,17 @@ def find_names(text: str, *, people_only: bool = False) -> list[NameMention]:
         full = len(_name_words(written)) >= 2
         mentions.append(NameMention(start, start + len(name), written, title, full))
     return mentions
+
+
+def _runs(text: str, exact: re.Pattern[str], candidates: re.Pattern[str]) -> Iterator[tuple[int, str]]:
+    """(offset, text) of each exact name run, looked for only inside cheap candidate spans; a
+    candidate made of plain capitalised words is a run as it stands (the common case)."""
+    for candidate in candidates.finditer(text):
+        if _PLAIN_RUN.fullmatch(candidate.group()):
+            yield candidate.start(), candidate.group()
+            continue
+        for run in exact.finditer(text, *candidate.span()):
+            yield run.start(), run.group()
 
 
 def _title_before(text: str, start: int) -> str | None:

@@ -156,7 +156,9 @@ _BARE_CUE = re.compile(rf"(?<![\w-])(?:{_CUE_WORDS})\s*$")
 _TERMINAL = re.compile(r"[,.!?…:;—–-]\s*$")
 _LOWER_START = re.compile(r"\s*[a-zа-яіїєґ]")
 # The first four to six letters of every word of four letters or more (counted in C, no loop).
-_STEM = re.compile(r"\b[^\W\d_]{4,6}")
+# An explicit lower-case class without \b scans several times faster than [^\W\d_] with it;
+# the trailing run consumes the rest of the word so no match starts inside one.
+_STEM = re.compile(r"([a-zß-öø-ÿа-яіїєґё]{4,6})[a-zß-öø-ÿа-яіїєґё]*")
 _CUE_CLAUSE_WORDS = 25
 _CUE_NEAR_WORDS = 12
 _CUE_AT_ONCE_WORDS = 5
