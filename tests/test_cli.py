@@ -16,9 +16,7 @@ import pytest
 from gazebot.cli import ProgressLine, main
 from gazebot.ingest import IngestReport
 from tests.test_ingest import article_html, item, rss
-from tests.webserver import WebServer, webserver
-
-__all__ = ["webserver"]
+from tests.webserver import WebServer
 
 SEED = Path(__file__).resolve().parent.parent.parent / "shared" / "seed" / "000_abead91fc19a55a8.txt"
 CARD_KEYS = {"title", "url", "source", "via", "language", "summary", "quotes", "figures", "topics",

@@ -14,9 +14,7 @@ import pytest
 
 from gazebot.errors import FetchError
 from gazebot.fetch import USER_AGENT, Expect, Fetcher, build_client, is_public_address
-from tests.webserver import RecordedRequest, Response, WebServer, free_port, webserver
-
-__all__ = ["webserver"]
+from tests.webserver import RecordedRequest, Response, WebServer, free_port
 
 
 class RecordingTransport(httpx.AsyncBaseTransport):

@@ -17,9 +17,7 @@ from gazebot.ingest import Ingestor, Outcome, backoff_delay, looks_like_feed, sp
 from gazebot.settings import Settings
 from gazebot.store import Store
 from tests.test_fetch import RecordingTransport
-from tests.webserver import WebServer, webserver
-
-__all__ = ["webserver"]
+from tests.webserver import WebServer
 
 SEED = Path(__file__).resolve().parent.parent.parent / "shared" / "seed" / "000_abead91fc19a55a8.txt"
 PARAGRAPHS = [
