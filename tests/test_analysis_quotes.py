@@ -164,3 +164,60 @@ def test_quote_over_several_sentences_is_kept_whole() -> None:
 def test_text_without_quote_marks_has_no_quotes() -> None:
     assert find_quotes("Shelling continued overnight. No casualties were reported.") == []
     assert find_quotes("") == []
+
+
+def test_paragraph_long_quote_without_cue_continues_the_quote_before_it() -> None:
+    text = (
+        "Mark Rutte spoke in Brussels on Monday.\n"
+        "“We will keep the alliance ready for anything that comes,” Rutte said.\n"
+        "“Nobody should doubt that the alliance will defend every inch of its territory.”\n"
+        "Ministers meet again in June."
+    )
+    spans = find_quote_spans(text)
+    assert len(spans) == 1
+    assert len(spans[0].parts) == 2
+    assert [q.speaker for q in find_quotes(text)] == ["Mark Rutte", "Mark Rutte"]
+
+
+def test_quote_nobody_is_said_to_have_said_is_left_out() -> None:
+    text = (
+        "The rally ended late in the evening.\n"
+        "“Freedom for everyone who wants it, and bread for everyone who needs it.”\n"
+        "The crowd dispersed."
+    )
+    assert find_quotes(text) == []
+
+
+def test_speaker_named_on_the_line_under_the_quote() -> None:
+    text = (
+        "Claims made in the debate, checked.\n"
+        '"Boeing and GE and other multinationals pay zero taxes."\n'
+        "- Bernie Sanders.\n"
+        "This is a complex issue."
+    )
+    assert find_quotes(text) == [
+        Quote("Boeing and GE and other multinationals pay zero taxes.", "Bernie Sanders")
+    ]
+
+
+def test_speaker_in_a_cue_sentence_after_a_quote_that_closed_its_own() -> None:
+    text = (
+        "Donald Trump spoke in Florida.\n"
+        "“Russia, if you’re listening, I hope you’re able to find the emails.” Trump said.\n"
+    )
+    assert find_quotes(text) == [
+        Quote("Russia, if you’re listening, I hope you’re able to find the emails.", "Donald Trump")
+    ]
+
+
+def test_ukrainian_low_high_quotes_inside_guillemets_stay_in_one_quote() -> None:
+    text = (
+        "Міністр закордонних справ Андрій Сибіга виступив у Брюсселі.\n"
+        "«Ми чуємо від партнерів „так“, але нам потрібні рішення вже сьогодні», — наголосив Сибіга."
+    )
+    assert find_quotes(text) == [
+        Quote(
+            "Ми чуємо від партнерів „так“, але нам потрібні рішення вже сьогодні",
+            "Андрій Сибіга",
+        )
+    ]
