@@ -163,6 +163,8 @@ _CUE_CLAUSE_WORDS = 25
 _CUE_NEAR_WORDS = 12
 _CUE_AT_ONCE_WORDS = 5
 _LOOK_BACK = 400
+_FULL_STATEMENT_WORDS = 25
+_LONG_QUOTE_WORDS = 60
 _BETWEEN_PARTS_WORDS = 40
 _SUBJECT_WORDS = 30
 _SHORT_QUOTE_WORDS = 3
@@ -395,12 +397,14 @@ def _score(
     """
     inner = " ".join(text[start:end] for start, end in parts)
     words = _word_count(inner)
-    if words < 8:
-        length = words / 8
-    elif words <= 60:
+    # A full statement of two or three sentences reads best on a card; a one-line remark says
+    # less, and a paragraph-long quote gets cut.
+    if words < _FULL_STATEMENT_WORDS:
+        length = words / _FULL_STATEMENT_WORDS
+    elif words <= _LONG_QUOTE_WORDS:
         length = 1.0
     else:
-        length = 60 / words
+        length = _LONG_QUOTE_WORDS / words
     quote_stems = _stem_counts(inner)
     echoed = sum(1 for stem, count in quote_stems.items() if article[stem] > count)
     echo = echoed / len(quote_stems) if quote_stems else 0.0
