@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from gazebot.models import Feed, Subscriber
-from gazebot.render import escape
+from gazebot.render import clean, escape, one_line
 
 MAX_LATEST = 20
 DEFAULT_LATEST = 5
@@ -61,13 +61,13 @@ _USAGE_EXAMPLES = {
 def usage(command: str) -> str:
     """One line saying how to use `command`."""
     info = next(c for c in SUBSCRIBER_COMMANDS + ADMIN_COMMANDS if c.name == command)
-    line = f"Usage: {escape(info.usage or '/' + info.name)}"
+    line = f"Usage: {_shown(info.usage or '/' + info.name)}"
     example = _USAGE_EXAMPLES.get(command)
-    return f"{line} — {escape(example)}" if example else line
+    return f"{line} — {_shown(example)}" if example else line
 
 
 def _command_lines(commands: Sequence[CommandInfo]) -> list[str]:
-    return [f"{escape(c.usage or '/' + c.name)} — {escape(c.description.lower())}" for c in commands]
+    return [f"{_shown(c.usage or '/' + c.name)} — {_shown(c.description.lower())}" for c in commands]
 
 
 def help_text(*, is_admin: bool) -> str:
@@ -88,8 +88,8 @@ def welcome(subscriber: Subscriber, *, returning: bool, already: bool) -> str:
         f"<b>{opening}</b>\n"
         "I read the news and turn each story into a short card: a few sentences, "
         "the key quotes and the key figures.\n\n"
-        f"Your daily digest comes at <b>{escape(subscriber.digest_time)}</b> "
-        f"({escape(subscriber.timezone)}) — change it in /settings.\n"
+        f"Your daily digest comes at <b>{_shown(subscriber.digest_time)}</b> "
+        f"({_shown(subscriber.timezone)}) — change it in /settings.\n"
         "Try /latest for the newest stories, /topic &lt;words&gt; to search, "
         "/follow &lt;words&gt; to put a topic first. /help lists everything, /stop unsubscribes."
     )
@@ -115,22 +115,22 @@ def no_more() -> str:
 
 def no_match(words: str) -> str:
     return (
-        f"Nothing found for <b>{escape(words)}</b>. Try fewer or other words, "
+        f"Nothing found for <b>{_shown(words)}</b>. Try fewer or other words, "
         "a person's surname or a place name — or /latest for the newest stories."
     )
 
 
 def search_header(words: str, first: int) -> str:
     if first == 0:
-        return f"Stories about <b>{escape(words)}</b>, best first:"
-    return f"More stories about <b>{escape(words)}</b>:"
+        return f"Stories about <b>{_shown(words)}</b>, best first:"
+    return f"More stories about <b>{_shown(words)}</b>:"
 
 
 def followed(topic: str, *, added: bool, topics: Sequence[str]) -> str:
     if not added:
-        return f"You already follow <b>{escape(topic)}</b>. /following lists your topics."
+        return f"You already follow <b>{_shown(topic)}</b>. /following lists your topics."
     return (
-        f"Following <b>{escape(topic)}</b>: matching stories come first in your digest, "
+        f"Following <b>{_shown(topic)}</b>: matching stories come first in your digest, "
         f"and I alert you when one appears. You follow {len(topics)} topic"
         f"{'' if len(topics) == 1 else 's'}."
     )
@@ -142,37 +142,37 @@ def follow_limit(limit: int) -> str:
 
 def unfollowed(topic: str, *, removed: bool) -> str:
     if removed:
-        return f"You no longer follow <b>{escape(topic)}</b>."
-    return f"You do not follow <b>{escape(topic)}</b>. /following lists your topics."
+        return f"You no longer follow <b>{_shown(topic)}</b>."
+    return f"You do not follow <b>{_shown(topic)}</b>. /following lists your topics."
 
 
 def following_list(topics: Sequence[str]) -> str:
     if not topics:
         return "You follow no topics. Add one with /follow &lt;words&gt;, e.g. /follow Kupyansk"
-    items = "\n".join(f"• {escape(topic)}" for topic in topics)
+    items = "\n".join(f"• {_shown(topic)}" for topic in topics)
     return f"<b>You follow</b>\n{items}\n\n/unfollow &lt;words&gt; removes one."
 
 
 def digest_time_set(subscriber: Subscriber) -> str:
     return (
-        f"Your digest now comes at <b>{escape(subscriber.digest_time)}</b> "
-        f"({escape(subscriber.timezone)})."
+        f"Your digest now comes at <b>{_shown(subscriber.digest_time)}</b> "
+        f"({_shown(subscriber.timezone)})."
     )
 
 
 def timezone_set(subscriber: Subscriber) -> str:
     return (
-        f"Your time zone is now <b>{escape(subscriber.timezone)}</b>; the digest comes at "
-        f"{escape(subscriber.digest_time)} there."
+        f"Your time zone is now <b>{_shown(subscriber.timezone)}</b>; the digest comes at "
+        f"{_shown(subscriber.digest_time)} there."
     )
 
 
 def bad_time(value: str) -> str:
-    return f"{escape(_clip(value))} is not a time. {usage('time')}"
+    return f"{_shown(_clip(value))} is not a time. {usage('time')}"
 
 
 def bad_timezone(value: str) -> str:
-    return f"I do not know the time zone {escape(_clip(value))}. {usage('timezone')}"
+    return f"I do not know the time zone {_shown(_clip(value))}. {usage('timezone')}"
 
 
 def empty_digest() -> str:
@@ -203,7 +203,7 @@ def expired_button() -> str:
 
 
 def breaking_failed(reason: str) -> str:
-    return f"Could not prepare that story: {escape(_clip(reason, 300))}"
+    return f"Could not prepare that story: {_shown(_clip(reason, 300))}"
 
 
 def breaking_preview_header() -> str:
@@ -226,18 +226,18 @@ def breaking_cancelled(*, cancelled: bool) -> str:
 
 def feed_added(url: str, *, added: bool) -> str:
     if added:
-        return f"Added {escape(url)} — I will read it shortly."
-    return f"{escape(url)} is already one of my feeds."
+        return f"Added {_shown(url)} — I will read it shortly."
+    return f"{_shown(url)} is already one of my feeds."
 
 
 def feed_removed(url: str, *, removed: bool) -> str:
     if removed:
-        return f"Removed {escape(url)}. Its stories stay."
-    return f"{escape(url)} is not one of my feeds. /feeds lists them."
+        return f"Removed {_shown(url)}. Its stories stay."
+    return f"{_shown(url)} is not one of my feeds. /feeds lists them."
 
 
 def bad_feed_url(value: str) -> str:
-    return f"{escape(_clip(value))} is not an http(s) URL. {usage('addfeed')}"
+    return f"{_shown(_clip(value))} is not an http(s) URL. {usage('addfeed')}"
 
 
 def feeds_health(feeds: Sequence[Feed], now: datetime) -> list[str]:
@@ -249,18 +249,18 @@ def feeds_health(feeds: Sequence[Feed], now: datetime) -> list[str]:
         status = "✅" if feed.consecutive_errors == 0 and feed.last_success_at else "⚠️"
         if feed.last_success_at is None and feed.last_error is None:
             status = "⏳"
-        name = escape(feed.title or feed.url)
+        name = _shown(feed.title or feed.url)
         last_success = (
             f"{_duration(now - feed.last_success_at)} ago" if feed.last_success_at else "never"
         )
         lines = [
             f"{status} <b>{name}</b>",
-            escape(feed.url),
+            _shown(feed.url),
             f"Last success: {last_success} · Articles: {feed.article_count}",
         ]
         if feed.consecutive_errors:
             lines.append(
-                f"Errors in a row: {feed.consecutive_errors} — {escape(_clip(feed.last_error or '', 200))}"
+                f"Errors in a row: {feed.consecutive_errors} — {_shown(_clip(feed.last_error or '', 200))}"
             )
         blocks.append("\n".join(lines))
     return blocks
@@ -293,9 +293,15 @@ def stats_text(stats: Stats) -> str:
     )
 
 
+def _shown(text: str) -> str:
+    """Foreign text (a user's, a feed's) as Telegram HTML: control characters and lone
+    surrogates Telegram would refuse are dropped, then `<`, `>`, `&` escaped."""
+    return escape(clean(text))
+
+
 def _clip(text: str, limit: int = 80) -> str:
     """User input quoted back, shortened so a hint stays one line."""
-    flat = " ".join(text.split())
+    flat = one_line(text)
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
