@@ -9,7 +9,7 @@ furniture (navigation, related links, footer); without the corpora, the seed art
 Figures printed, each on a fresh database:
 - gazebot, inline: `Ingestor.poll_due_feeds()` as the bot runs it (extraction and analysis on the
   event loop, the bot's per-host politeness limit: `--per-host`, default 2 pages in flight);
-- gazebot, process pool: the same with extraction and analysis in a ProcessPoolExecutor
+- gazebot, process pool: the same with extraction and analysis in `gazebot.ingest.process_pool`
   (`--workers`, default the CPU count);
 - peer: a plain serial loop — httpx GET, `trafilatura.extract`, `analyze`, store — page by page.
 Plus the CPU cost per page of extraction and of analysis alone (serially, on 100 pages), and the
@@ -27,7 +27,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -46,7 +46,7 @@ from gazebot.analysis import analyze  # noqa: E402
 from gazebot.clock import SystemClock  # noqa: E402
 from gazebot.extract import extract_article  # noqa: E402
 from gazebot.fetch import DEFAULT_PER_HOST, Fetcher, build_client  # noqa: E402
-from gazebot.ingest import Ingestor  # noqa: E402
+from gazebot.ingest import Ingestor, process_pool  # noqa: E402
 from gazebot.models import NewArticle  # noqa: E402
 from gazebot.settings import load_settings  # noqa: E402
 from gazebot.store import Store  # noqa: E402
@@ -228,7 +228,7 @@ def main() -> int:
         peer_db = Path(tmp) / "peer.db"
 
         def pooled() -> tuple[int, float]:
-            with ProcessPoolExecutor(max_workers=args.workers) as pool:
+            with process_pool(args.workers) as pool:
                 list(pool.map(abs, range(args.workers)))  # start the workers before timing
                 return asyncio.run(run_gazebot(pool_db, feed_url, pool, args.per_host))
 

@@ -13,7 +13,14 @@ import httpx
 import pytest
 
 from gazebot.fetch import Fetcher, build_client
-from gazebot.ingest import Ingestor, Outcome, backoff_delay, looks_like_feed, split_text_document
+from gazebot.ingest import (
+    Ingestor,
+    Outcome,
+    backoff_delay,
+    looks_like_feed,
+    process_pool,
+    split_text_document,
+)
 from gazebot.settings import Settings
 from gazebot.store import Store
 from tests.test_fetch import RecordingTransport
@@ -445,3 +452,21 @@ async def test_items_linking_to_private_addresses_are_never_fetched(
     assert transport.attempts == [webserver.url("/feed.xml")]
     assert (report.new, report.failed) == (1, 1)  # the excerpt is kept; the empty item fails
     assert any("private or reserved" in error for error in report.errors)
+
+
+async def test_extraction_and_analysis_can_run_in_a_process_pool(
+    webserver: WebServer, store: Store, settings: Settings, clock: FakeClock
+) -> None:
+    """The executor path (what bench/ingest.py measures) stores the same articles."""
+    links = [webserver.add_page(f"/news/{n}", article_html(n)) for n in range(2)]
+    webserver.add_feed("/feed.xml", rss([item(link, title=None, guid=link) for link in links]))
+    long_text = " ".join(PARAGRAPHS * 2)
+    webserver.add_feed("/full.xml", rss([item(webserver.url("/full"), title="Full", description=long_text)]))
+    await add_feed(store, webserver.url("/feed.xml"), clock)
+    await add_feed(store, webserver.url("/full.xml"), clock)
+    with process_pool(1) as pool:
+        async with build_client(settings) as client:
+            report = await Ingestor(store, client, settings, clock, executor=pool).poll_due_feeds()
+    assert (report.new, report.failed) == (3, 0)
+    titles = sorted(a.title for a in await store.articles.latest(5))
+    assert titles == ["Bridge story number 0", "Bridge story number 1", "Full"]

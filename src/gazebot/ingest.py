@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing
+import os
 import re
 from collections.abc import Callable, Iterable
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import Enum
@@ -114,6 +116,18 @@ class IngestReport:
 
 
 Progress = Callable[[IngestReport, int, int], None]
+
+
+def process_pool(workers: int | None = None) -> ProcessPoolExecutor:
+    """A pool for `Ingestor(executor=...)`: extraction and analysis on every core.
+
+    Workers come from a forkserver (started clean, with gazebot's analysis preloaded), never by
+    forking the running process: its database and event-loop threads may hold locks mid-fork.
+    The caller owns the pool and shuts it down.
+    """
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["gazebot.ingest"])
+    return ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, mp_context=context)
 
 
 def word_count(text: str) -> int:
