@@ -154,6 +154,9 @@ _NOT_NAMES = _word_set(
 )
 
 _NOT_NAME_WORDS = _NOT_NAMES | frozenset(_TITLES)
+# Last words of titles ("spokeswoman", "state" of "head of state"): a name after one of these
+# may carry the title; after any other word, `_title_before` need not look.
+_TITLE_TAIL_WORDS = frozenset(title.split()[-1] for title in _TITLES)
 _CYRILLIC = re.compile(r"[а-яіїєґё]")
 _WORD = re.compile(rf"[{_UPPER}{_LOWER}][\w'’.-]*")
 
@@ -212,11 +215,21 @@ def find_names(text: str, *, people_only: bool = False) -> list[NameMention]:
             continue
         # A title is either trimmed off the run ("President") or a lower-case word before it
         # ("spokeswoman Hope Hicks"); looking only then keeps this loop cheap.
-        title = _title_before(text, start) if first > 0 or (start > 1 and text[start - 2].islower()) else None
+        title = (
+            _title_before(text, start)
+            if first > 0 or _word_before(text, start) in _TITLE_TAIL_WORDS
+            else None
+        )
         written = text[start : start + len(name)]
-        full = len(_name_words(written)) >= 2
+        full = last - first - sum(1 for w in words[first:last] if w.lower() in _HONORIFICS) >= 2
         mentions.append(NameMention(start, start + len(name), written, title, full))
     return mentions
+
+
+def _word_before(text: str, start: int) -> str:
+    """The lower-cased word just before offset `start` (which follows a space)."""
+    space = text.rfind(" ", max(0, start - 30), start - 1)
+    return text[space + 1 : start - 1].lower()
 
 
 def _runs(text: str, exact: re.Pattern[str], candidates: re.Pattern[str]) -> Iterator[tuple[int, str]]:
