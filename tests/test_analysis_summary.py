@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gazebot.analysis import analyze
 from gazebot.analysis.summary import WORD_BUDGET, summarize
@@ -91,3 +93,17 @@ def test_summaries_beat_lead3_on_bbc_articles(corpora: Path) -> None:
         ours += scorer.score(reference, " ".join(" ".join(summary).split()[:75]))["rouge2"].fmeasure
         lead += scorer.score(reference, " ".join(first_three.split()[:75]))["rouge2"].fmeasure
     assert ours / len(paths) > lead / len(paths) + 0.05
+
+
+_CHARACTERS = ["A", "b", " ", "c", "Д", ".", "!", "?", '"', "“", "”", "«", "»", "'", "’", "\n", "—", ",", "3"]
+_WORDS = ["Mr. ", "Read also: ", "Kyiv ", "said. ", "The Gaze reports on it, referring to Reuters.\n"]
+_PIECES = st.sampled_from([*_CHARACTERS, *_WORDS])
+
+
+@given(st.lists(_PIECES, max_size=120).map("".join))
+@settings(max_examples=150, deadline=None)
+def test_any_text_gives_a_card_whose_summary_is_verbatim(text: str) -> None:
+    card = analyze(text, "A title")
+    assert len(card.summary) <= 3
+    assert all(sentence and sentence in text for sentence in card.summary)
+    assert card.reading_minutes >= 1
