@@ -14,7 +14,8 @@ The speaker comes from the cue next to the quote (said, told, noted, according t
 "- Name" line after it: the name, title or pronoun there, resolved by `gazebot.analysis.names`
 to the full name already seen ("the Head of State" -> "Volodymyr Zelenskyy"). A quote that
 nobody is said to have said — no cue, no lead-in, no speaker — is left out: slogans, headlines
-and the tails of paraphrases look like that. Speaker None means a cue was found but no person.
+and the tails of paraphrases look like that. Speaker None: attributed, but to no person we
+can name ("a source said", "the statement read").
 
 Ranking (`find_quotes`): a full statement (25–60 words) by a named speaker whose words the rest
 of the article echoes (reporters paraphrase the line that matters), earlier before later.
