@@ -230,3 +230,15 @@ def test_html_to_text_keeps_paragraphs_and_drops_scripts() -> None:
     assert html_to_text(fragment) == "One two\na\nb\ntail\nend"
     assert html_to_text("plain  text") == "plain text"
     assert html_to_text("AT&amp;T") == "AT&T"
+
+
+def test_overlong_titles_are_cut_at_a_word() -> None:
+    words = " ".join(["headline"] * 20_000)
+    feed = parse_feed(
+        f"<rss version='2.0'><channel><title>{words}</title>"
+        f"<item><title>{words}</title><link>http://x.example/1</link></item></channel></rss>".encode()
+    )
+    assert feed.title is not None
+    assert len(feed.title) <= 300
+    assert feed.title.endswith("headline…")
+    assert len(feed.items[0].title) <= 300

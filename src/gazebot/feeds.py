@@ -29,6 +29,7 @@ from lxml import etree
 from gazebot.errors import FeedError
 
 DEFAULT_MAX_FEED_BYTES: Final = 5 * 1024 * 1024
+MAX_TITLE_CHARS: Final = 300
 
 _BLOCK_TAGS: Final = frozenset(
     {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
@@ -196,12 +197,19 @@ def _parse_xml_feed(data: bytes, *, url: str, content_type: str | None) -> Parse
         raise FeedError(f"malformed feed with no readable items: {_one_line(problem)}")
     items = tuple(_xml_item(entry) for entry in entries)
     return ParsedFeed(
-        title=_first_text(feed_info.get("title")) or None,
+        title=_short(_first_text(feed_info.get("title"))) or None,
         link=_first_text(feed_info.get("link")) or None,
         format=version or "unknown",
         items=items,
         warning=_one_line(problem) if problem is not None else None,
     )
+
+
+def _short(title: str) -> str:
+    """A title no longer than MAX_TITLE_CHARS (a hostile feed may send megabytes of one)."""
+    if len(title) <= MAX_TITLE_CHARS:
+        return title
+    return title[: MAX_TITLE_CHARS - 1].rsplit(" ", 1)[0] + "…"
 
 
 def _one_line(problem: object) -> str:
@@ -223,7 +231,8 @@ def _xml_item(entry: Any) -> FeedItem:
         entry.get("updated_parsed")
     )
     return FeedItem(
-        title=title, link=link, guid=guid, published=published, summary=summary, content=content
+        title=_short(title), link=link, guid=guid, published=published, summary=summary,
+        content=content,
     )
 
 
@@ -242,7 +251,7 @@ def _parse_json_feed(data: bytes) -> ParsedFeed:
     items = tuple(_json_item(item) for item in raw_items if isinstance(item, dict))
     version = str(document["version"]).removeprefix(_JSON_FEED_VERSION).strip("/")
     return ParsedFeed(
-        title=_first_text(document.get("title")) or None,
+        title=_short(_first_text(document.get("title"))) or None,
         link=_first_text(document.get("home_page_url")) or None,
         format=f"json{version.replace('.', '')}",
         items=items,
@@ -257,7 +266,7 @@ def _json_item(item: dict[str, Any]) -> FeedItem:
     link = _first_text(item.get("url")) or _first_text(item.get("external_url")) or None
     guid = item.get("id")
     return FeedItem(
-        title=_tidy(_first_text(item.get("title"))).replace("\n", " "),
+        title=_short(_tidy(_first_text(item.get("title"))).replace("\n", " ")),
         link=link,
         guid=str(guid) if guid is not None and str(guid).strip() else None,
         published=_iso_datetime(item.get("date_published"))
