@@ -9,7 +9,8 @@ client sent, e.g. `If-None-Match` on a second poll.
         url = webserver.url("/feed.xml")
 
 Besides plain routes it serves redirects, arbitrary status codes, slow or endless bodies, gzip
-bombs, and any response a callable builds from the request.
+bombs, any response a callable builds from the request (`route`), and a `fallback` for every path
+no route names (e.g. generated pages for links rewritten from outside hosts).
 """
 
 from __future__ import annotations
