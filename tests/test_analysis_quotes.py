@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gazebot.analysis.card import Quote
 from gazebot.analysis.quotes import find_quote_spans, find_quotes
@@ -221,3 +223,15 @@ def test_ukrainian_low_high_quotes_inside_guillemets_stay_in_one_quote() -> None
             "Андрій Сибіга",
         )
     ]
+
+
+QUOTE_ALPHABET = "ab Zelenskyy Trump said he noted, . : \n\"“”«»„‘’'-—"
+
+
+@given(st.text(alphabet=st.sampled_from(list(QUOTE_ALPHABET)), max_size=300))
+@settings(max_examples=300, deadline=None)
+def test_any_text_gives_verbatim_quotes_and_never_fails(text: str) -> None:
+    """Whatever the input, every quote returned is a verbatim substring of it."""
+    for quote in find_quotes(text):
+        assert quote.text
+        assert quote.text in text
