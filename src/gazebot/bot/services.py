@@ -329,8 +329,8 @@ class Services:
         title, _, body = cleaned.partition("\n")
         if not body.strip():
             title, body = _headline_of(cleaned), cleaned
-        if not body.strip():
-            return None
+        if not any(character.isalnum() for character in body):
+            return None  # punctuation or symbols only: there is no story to preview
         placeholder = f"gazebot://breaking/{content_hash(title, body)[:24]}"
         document = f"{title.strip()}\n{body.strip()}".encode()
         result = await self._ingestor.ingest_document(document, url=placeholder, is_html=False)
