@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gazebot.analysis.names import find_names, reference_at, resolve
+from gazebot.analysis.names import find_names, needs_mentions, reference_at, resolve
 
 SEED_OPENING = (
     "President Volodymyr Zelenskyy visited the frontline city of Kupyansk. "
@@ -80,3 +80,11 @@ def test_inflected_ukrainian_surname_resolves_to_the_full_name() -> None:
 def test_nothing_to_resolve_to_gives_none() -> None:
     assert resolve(("pronoun", "she"), [], 100) is None
     assert resolve(("title", "president"), [], 100) is None
+
+
+def test_only_a_full_name_resolves_without_the_article_names() -> None:
+    assert not needs_mentions(("name", "Volodymyr Zelenskyy"))
+    assert needs_mentions(("name", "Zelenskyy"))
+    assert needs_mentions(("name", "Mr. Manafort"))
+    assert needs_mentions(("title", "president"))
+    assert needs_mentions(("pronoun", "he"))

@@ -1,12 +1,14 @@
 """Person names in article text: name runs, and surnames, titles and pronouns resolved to full names.
 
-The API is three functions and one dataclass:
+The API is four functions and one dataclass:
 
 - `find_names(text, people_only=False)` lists every capitalised run that could be a person's
   name, with offsets and the title word written just before it ("President Volodymyr
   Zelenskyy" -> title "president"); `people_only` keeps only the runs `resolve` can use.
 - `reference_at(phrase)` classifies a short phrase (a cue's subject) as a name, a title
   ("the President", "the Head of State", "глава держави") or a pronoun ("he", "вона").
+- `needs_mentions(reference)` tells whether `resolve` needs those mentions at all (a full
+  name does not), so a caller can skip listing names.
 - `resolve(reference, mentions, before)` turns a reference into the full name already seen
   before offset `before`: a surname into the full name that ends with it, a title into the
   person last written with that title, a pronoun into the person last named.
@@ -288,6 +290,13 @@ def _same_word(surname: str, word: str) -> bool:
 def _surname_matches(surname: str, full: str) -> bool:
     words = _name_words(full)
     return len(words) >= 2 and any(_same_word(surname, word) for word in words[1:])
+
+
+def needs_mentions(reference: tuple[ReferenceKind, str]) -> bool:
+    """Whether `resolve` needs the earlier mentions for this reference: a full name resolves to
+    itself, so finding every name in the article (the costly part) can be skipped."""
+    kind, value = reference
+    return kind != "name" or len(_name_words(value)) < 2
 
 
 def resolve(

@@ -34,6 +34,7 @@ from gazebot.analysis.names import (
     NameMention,
     ReferenceKind,
     find_names,
+    needs_mentions,
     reference_at,
     resolve,
 )
@@ -444,7 +445,13 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
             speech.append((pair, before, after, kind))
     if not speech:
         return []
-    mentions = _mentions_outside(text, [pair for pair, _, _, _ in speech])
+    mentions: list[NameMention] | None = None  # listed on first need: it is the costly part
+
+    def speaker_of(reference: tuple[ReferenceKind, str], at: int) -> str | None:
+        nonlocal mentions
+        if mentions is None and needs_mentions(reference):
+            mentions = _mentions_outside(text, [pair for pair, _, _, _ in speech])
+        return resolve(reference, mentions or [], at)
 
     groups: list[tuple[list[_Pair], str | None]] = []
     previous: _Pair | None = None
@@ -462,7 +469,7 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
                 or _reference_from_colon(text, pair, before)
                 or trailing
             )
-            speaker = resolve(reference, mentions, pair.start) if reference else None
+            speaker = speaker_of(reference, pair.start) if reference else None
             if speaker is None and reference is None and previous is not None and groups:
                 speaker = _inherited_speaker(text, previous, pair, groups[-1][1])
             if trailing is None and _is_unattributed(text, pair, before, after, speaker):
