@@ -290,3 +290,13 @@ async def test_a_group_can_subscribe_and_stays_quiet_about_other_bots_commands(
     bot.fake.send_group_message(USER, group, "/someotherbotcommand")
     await bot.quiet(1.0)
     assert len(bot.fake.sent_messages(group)) == 1
+
+
+async def test_commands_sent_in_quick_succession_are_answered_in_order(bot: BotUnderTest) -> None:
+    for command in ("/start", "/follow Kupyansk", "/following", "/settings"):
+        bot.fake.send_command(USER, command)
+    replies = await bot.fake.wait_for_messages_async(USER, 4, 15)
+    assert "You are subscribed" in replies[0].text
+    assert "Following Kupyansk" in replies[1].text  # /start had already subscribed the chat
+    assert "• Kupyansk" in replies[2].text
+    assert replies[3].text.startswith("Settings")

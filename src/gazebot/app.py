@@ -23,6 +23,7 @@ from telegram.ext import Application, ContextTypes, Defaults, ExtBot, JobQueue
 
 from gazebot.bot import texts
 from gazebot.bot.handlers import Handlers
+from gazebot.bot.ordering import PerChatOrder
 from gazebot.bot.ratelimit import RateLimiter
 from gazebot.bot.services import Services
 from gazebot.clock import Clock, SystemClock
@@ -38,8 +39,9 @@ from gazebot.urls import canonical_url
 log = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER)
-CONCURRENT_UPDATES = 32
-"""Updates handled at once: one admin's slow /breaking fetch must not hold up anyone's /latest."""
+CONCURRENT_UPDATES = 256
+"""Updates in flight at once (each chat's in order): one admin's slow /breaking fetch must not
+hold up anyone else's /latest."""
 POLL_TIMEOUT = 30
 """Seconds a getUpdates long poll waits for news before it is renewed."""
 
@@ -92,7 +94,7 @@ def build_application(
         .token(token)
         .base_url(settings.telegram_api_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
-        .concurrent_updates(CONCURRENT_UPDATES)
+        .concurrent_updates(PerChatOrder(CONCURRENT_UPDATES))
         .post_init(lambda app: _open(app, runtime))
         .post_stop(lambda app: _stop(runtime))
         .post_shutdown(lambda app: _close(runtime))
