@@ -450,7 +450,8 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
     def speaker_of(reference: tuple[ReferenceKind, str], at: int) -> str | None:
         nonlocal mentions
         if mentions is None and needs_mentions(reference):
-            mentions = _mentions_outside(text, [pair for pair, _, _, _ in speech])
+            # Only names before the last quote can be "already seen" by any of them.
+            mentions = _mentions_outside(text[: speech[-1][0].start], [p for p, _, _, _ in speech])
         return resolve(reference, mentions or [], at)
 
     groups: list[tuple[list[_Pair], str | None]] = []
