@@ -5,7 +5,7 @@ gets one short answer or is ignored — never a traceback, never the error handl
 a reply the strict fake refuses — and the database's user-visible state (subscribers, follows,
 feeds, broadcasts, outbox) changes only where the case says it may.
 
-Catalogue (36 cases):
+Catalogue (42 cases):
 - Commands with bad text (19, `BAD_COMMANDS`): an unknown command, an unknown command with a
   4,000-character argument, a bare "/", "/latest" with garbage / a negative / a huge / a
   4,000-digit count, "/time" with garbage and with 4,000 characters, "/timezone" with a path
@@ -21,7 +21,7 @@ Catalogue (36 cases):
   non-admin in a group (refused), a command for another bot in a supergroup (quiet), a channel
   post (never delivered: the bot does not ask for channel posts).
 - Edited messages (1): an edited "/stop" runs nothing (the subscription stays).
-- Stale or forged buttons (3 tests, 7 presses): data no button of ours carries (garbage, an
+- Stale or forged buttons (9 presses in 3 tests): data no button of ours carries (garbage, an
   unknown prefix, a negative page, a 64-byte blob), a Send naming a broadcast that does not
   exist, a Send pressed on an admin's preview by a non-admin, a More whose page lies past the
   end and a time-zone button naming no zone.
