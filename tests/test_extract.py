@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import time
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -239,17 +238,31 @@ def test_empty_input_raises_extraction_error(page: str | bytes) -> None:
         extract_article(page)
 
 
-def test_five_megabyte_page_of_nested_divs_returns_in_reasonable_time() -> None:
+def test_five_megabyte_page_of_nested_divs_is_read_without_recursion_error() -> None:
+    """libxml2 stops at depth 2048 and drops the rest; the article must survive that.
+
+    How long this takes is measured by bench/extraction.py, not here.
+    """
     depth = 440_000  # 11 bytes of <div></div> per level: about 5 MB
     page = article_page(body_extra="<div>" * depth + "<p>Deeply nested closing note.</p>" + "</div>" * depth)
     assert len(page) > 4_800_000
 
-    started = time.monotonic()
     article = extract_article(page)
-    elapsed = time.monotonic() - started
 
-    assert PARAGRAPHS[0] in article.text
-    assert elapsed < 30, f"took {elapsed:.1f}s"
+    assert article.text.split("\n")[: len(PARAGRAPHS)] == list(PARAGRAPHS)
+
+
+def test_five_megabyte_page_of_text_is_cut_to_a_readable_length() -> None:
+    entry = "<div class='entry'><p>Archive entry {}: the council met and adjourned without a vote.</p></div>"
+    page = article_page(body_extra="".join(entry.format(number) for number in range(50_000)))
+    assert len(page) > 4_800_000
+
+    text = extract_article(page).text
+
+    positions = [text.index(paragraph) for paragraph in PARAGRAPHS]
+    assert positions == sorted(positions)
+    assert "Archive entry 1:" in text
+    assert "Archive entry 49999:" not in text
 
 
 def test_extracted_article_is_immutable() -> None:

@@ -18,14 +18,17 @@ from gazebot.extraction.metadata import read_metadata
 __all__ = ["ExtractedArticle", "ExtractionError", "extract_article"]
 
 _MAX_FALLBACK_TITLE_WORDS = 20
+# Readable characters kept from a page; the longest long reads are a few hundred thousand.
+_MAX_TEXT_CHARS = 400_000
+_INVISIBLE_TAGS = frozenset({"script", "style", "noscript", "template"})
 
-# Every tag but the ones that carry paragraph structure or metadata; stripped only when libxml2
-# gives up on a page nested too deeply (it stops at depth 2048 and silently drops the rest).
-_NON_STRUCTURAL_TAG = re.compile(
-    r"</?(?!(?:p|h[1-6]|br|li|ul|ol|blockquote|pre|table|tr|td|th|title|meta|link|script|style|"
-    r"head|body|html|time)\b)[a-z][a-z0-9-]*\b[^>]*>",
-    re.IGNORECASE,
+# Start and end tags, for flattening pages nested deeper than libxml2 will go (it stops at depth
+# 2048 and silently drops the rest of the page).
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)\b[^>]*?(/?)>")
+_VOID_TAGS = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 )
+_MAX_NESTING = 256
 
 
 class ExtractionError(SourceError, ValueError):
@@ -77,10 +80,55 @@ def _parse(text: str) -> HtmlElement:
         raise ExtractionError("the page is empty")
     root = _parse_tolerantly(cleaned)
     if root is None:
-        root = _parse_tolerantly(_NON_STRUCTURAL_TAG.sub(" ", cleaned))
+        root = _parse_tolerantly(_flatten_nesting(cleaned, _MAX_NESTING))
     if root is None:
         raise ExtractionError("the page is nested too deeply to read")
+    _truncate_text(root, _MAX_TEXT_CHARS)
     return root
+
+
+def _truncate_text(root: HtmlElement, budget: int) -> None:
+    """Cut the page after ``budget`` characters of readable text, in document order.
+
+    trafilatura's time grows with the amount of text; no article runs to this length, and a page
+    that does (an archive, a data dump) would otherwise take minutes.
+    """
+    seen = 0
+    for element in root.iter():
+        if isinstance(element.tag, str) and element.tag not in _INVISIBLE_TAGS:
+            seen += len(element.text or "")
+        seen += len(element.tail or "")
+        if seen > budget:
+            break
+    else:
+        return
+    element.tail = None
+    for kept in (element, *element.iterancestors()):
+        for sibling in list(kept.itersiblings()):
+            sibling.getparent().remove(sibling)
+
+
+def _flatten_nesting(text: str, limit: int) -> str:
+    """The page with every tag nested deeper than ``limit`` removed, text and shallow tags kept.
+
+    Depth is counted from the tags as written, so unclosed elements make it drift upwards; this
+    only runs on pages libxml2 has already refused, where losing some deep structure is the
+    price of keeping the text.
+    """
+    pieces: list[str] = []
+    depth = 0
+    copied_to = 0
+    for match in _TAG.finditer(text):
+        closing, name, self_closing = match.group(1), match.group(2).lower(), match.group(3)
+        if name in _VOID_TAGS or self_closing:
+            continue
+        deep = (depth if closing else depth + 1) > limit
+        depth = max(depth - 1, 0) if closing else depth + 1
+        if deep:
+            pieces.append(text[copied_to : match.start()])
+            copied_to = match.end()
+    pieces.append(text[copied_to:])
+    return "".join(pieces)
 
 
 def _parse_tolerantly(text: str) -> HtmlElement | None:

@@ -79,6 +79,9 @@ _BLOCK_TAGS = (
 _MAIN_SHARE = 0.8
 # How many levels above the main container its neighbourhood reaches.
 _NEIGHBOURHOOD_LEVELS = 2
+# Limits that keep pathological pages (one text repeated thousands of times) linear.
+_MAX_MATCHES = 8
+_MAX_LOOSE_RUNS = 500
 # Zero-width and soft-hyphen characters that trafilatura drops from the text it returns.
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060\ufeff]")
 # A line is link text when links hold this share of its words.
@@ -136,11 +139,15 @@ def refine_with_container(root: HtmlElement, lines: tuple[str, ...]) -> tuple[st
         if element is not None and keep and element is not main and element.tag not in _LINE_TAGS
     ]
     recovered: list[tuple[int, str]] = []
-    for host in dict.fromkeys(run_hosts):
-        for anchor, run in _loose_runs(host):
-            if len(_WORD.findall(run)) >= _MIN_RUN_WORDS and _key(run) not in known:
-                recovered.append((order[anchor], run))
-                known += "\n" + _key(run)
+    candidates = [run for host in dict.fromkeys(run_hosts) for run in _loose_runs(host)]
+    # An article has a handful of loose runs; thousands mean a page of something else, and
+    # checking each against the whole text would cost too much.
+    if len(candidates) > _MAX_LOOSE_RUNS:
+        candidates = []
+    for anchor, run in candidates:
+        if len(_WORD.findall(run)) >= _MIN_RUN_WORDS and _key(run) not in known:
+            recovered.append((order[anchor], run))
+            known += "\n" + _key(run)
     merged: list[str] = []
     pending = sorted(recovered, key=lambda item: item[0])
     for line_position, line in kept:
@@ -178,12 +185,17 @@ def _locate(
                 key = _key(run)
                 if key in wanted:
                     found.setdefault(key, []).append((element, anchor))
+    unique: dict[str, tuple[HtmlElement, HtmlElement] | None] = {}
+    for key, matches in found.items():
+        # Text that occurs in many places cannot place a line; do not look closer.
+        innermost = _innermost(matches) if len(matches) <= _MAX_MATCHES else matches
+        unique[key] = innermost[0] if len(innermost) == 1 else None
     located: list[HtmlElement | None] = []
     anchors: list[HtmlElement | None] = []
     for line in lines:
-        matches = _innermost(found.get(_key(line), []))
-        located.append(matches[0][0] if len(matches) == 1 else None)
-        anchors.append(matches[0][1] if len(matches) == 1 else None)
+        match = unique.get(_key(line))
+        located.append(None if match is None else match[0])
+        anchors.append(None if match is None else match[1])
     return located, anchors, order
 
 
