@@ -18,6 +18,10 @@ defaults, with favor_precision=True and with favor_recall=True. On trafilatura_e
 snippets often include the headline (which trafilatura keeps in its text and gazebot returns
 as a separate title), a further row scores what ``gazebot extract`` prints: title, then text.
 
+Last, seconds for two synthetic 5 MB pages (an article followed by 440,000 nested <div>s, and
+one followed by 50,000 short paragraphs), gazebot beside trafilatura's defaults; skip with
+``--skip-huge``.
+
 Run from the project root:
 
     python bench/extraction.py --corpora ../shared/corpora [--show-worst 5]
@@ -158,6 +162,7 @@ def main() -> int:
         "--show-worst", type=int, default=0, metavar="N", help="list gazebot's N lowest-F1 aeb pages"
     )
     parser.add_argument("--skip-trafilatura-eval", action="store_true")
+    parser.add_argument("--skip-huge", action="store_true", help="skip the synthetic 5 MB pages")
     args = parser.parse_args()
 
     aeb_root = args.corpora / "extraction" / "aeb"
@@ -182,8 +187,14 @@ def main() -> int:
         if name == "gazebot" and args.show_worst:
             print_worst(matches, pages, args.show_worst)
 
-    if args.skip_trafilatura_eval or not eval_root.exists():
-        return 0
+    if not args.skip_trafilatura_eval and eval_root.exists():
+        print_trafilatura_eval(eval_root, names)
+    if not args.skip_huge:
+        print_huge_pages(names)
+    return 0
+
+
+def print_trafilatura_eval(eval_root: Path, names: list[str]) -> None:
     eval_pages, snippets = load_trafilatura_eval(eval_root)
     print(
         f"\ntrafilatura_eval: {len(eval_pages)} pages, "
@@ -199,7 +210,38 @@ def main() -> int:
         texts, median_ms = run_extractor(extract, eval_pages)
         precision, recall, f1, accuracy = snippet_score(texts, snippets)
         print(f"{name:<30} {precision:6.3f} {recall:6.3f} {f1:6.3f} {accuracy:6.3f} {median_ms:17.1f}")
-    return 0
+
+
+def huge_pages() -> dict[str, bytes]:
+    article = "".join(
+        f"<p>Paragraph {number} of the article, long enough to read as running text in a story.</p>"
+        for number in range(8)
+    )
+    shell = (
+        "<html><head><title>Huge page</title></head>"
+        "<body><article><h1>Huge page</h1>{}</article></body></html>"
+    )
+    depth = 440_000
+    nested = article + "<div>" * depth + "<p>Deep note.</p>" + "</div>" * depth
+    entry = "<div class='entry'><p>Archive entry {}: the council met and adjourned without a vote.</p></div>"
+    wide = article + "".join(entry.format(number) for number in range(50_000))
+    return {
+        "5 MB nested divs": shell.format(nested).encode(),
+        "5 MB of short paragraphs": shell.format(wide).encode(),
+    }
+
+
+def print_huge_pages(names: list[str]) -> None:
+    print("\nsynthetic huge pages: seconds per page")
+    pages = huge_pages()
+    print(f"{'extractor':<30} " + " ".join(f"{label:>26}" for label in pages))
+    for name in [name for name in names if name in {"gazebot", "trafilatura default"}]:
+        seconds = []
+        for html in pages.values():
+            started = time.perf_counter()
+            EXTRACTORS[name](html, "")
+            seconds.append(time.perf_counter() - started)
+        print(f"{name:<30} " + " ".join(f"{value:26.2f}" for value in seconds))
 
 
 def print_worst(matches: dict[str, PageMatch], pages: list[Page], count: int) -> None:
