@@ -132,13 +132,13 @@ async def _open(application: AppType, runtime: Runtime) -> None:
         ingestor=ingestor,
         poll_soon=lambda: _poll_soon(application, runtime),
     )
-    await delivery.start()
     await _publish_commands(application, settings)
     if application.job_queue is None:
         raise GazebotError("python-telegram-bot's job queue is missing (install its job-queue extra)")
     application.job_queue.run_repeating(
         _poll_feeds, interval=settings.fetch_interval, first=1.0, name=runtime.poll_job_name
     )
+    await delivery.start()  # last: nothing after it can fail and leave the sender running
 
 
 async def _publish_commands(application: AppType, settings: Settings) -> None:
@@ -187,6 +187,7 @@ async def _stop(runtime: Runtime) -> None:
 
 
 async def _close(runtime: Runtime) -> None:
+    await _stop(runtime)  # a no-op after post_stop; needed when start-up failed half way
     runtime.services = None
     runtime.ingestor = None
     runtime.delivery = None
