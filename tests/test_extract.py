@@ -362,3 +362,21 @@ def test_cleaning_drops_credits_prompts_repeats_headline_and_comment_thread() ->
     )
 
     assert cleaned == (PARAGRAPHS[0], PARAGRAPHS[1], PARAGRAPHS[2], "Kupyansk")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "More than 200 people were evacuated from Kupyansk on Tuesday, officials said.",
+        "Also on Tuesday, the general staff reported heavy shelling near the river.",
+        "Related talks in Geneva ended without agreement.",
+        "Copyright law was not on the agenda at the Kyiv meeting.",
+        "Share prices in Kyiv fell 3% after the announcement.",
+        "Responses to the attack varied across the region.",
+        "Comments by the mayor drew criticism from residents who had stayed through the shelling.",
+    ],
+)
+def test_article_sentences_that_begin_like_furniture_are_kept(sentence: str) -> None:
+    lines = (*PARAGRAPHS[:2], sentence, *PARAGRAPHS[2:])
+
+    assert sentence in clean_paragraphs(lines)

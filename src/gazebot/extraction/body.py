@@ -26,9 +26,11 @@ _FURNITURE_LINE = re.compile(
       | (?:photo|foto|фото|image|picture)?\s*credits?\s*:.{0,80}
       | (?:photo|foto|фото|image|picture)\s*:.{0,80}
       | categor(?:y|ies)\s*:.{0,100}
-      | (?:related|more|also\s+on\s+\S+|you\s+(?:may|might)\s+also\s+like|recommended
-         |most\s+read|trending)\b[:.…\s].{0,160}
-      | (?:related|more|recommended|you\s+may\s+also\s+like\.*)\s*:?
+      | (?:related|more|recommended|most\s+read|trending|you\s+(?:may|might)\s+also\s+like)
+        \s*[:…].{0,160}
+      | related\s+(?:articles?|stories|posts?|coverage|content|links?|reading)\b.{0,160}
+      | also\s+on\s+\S+\.[a-z]{2,}\b.{0,160}
+      | (?:related|more|recommended|you\s+(?:may|might)\s+also\s+like\.*)
       | like\s+this\s+(?:story|article)\?.{0,120}
       | (?:share|tweet|email|print)\s+(?:this|on|via)\b.{0,80}
       | (?:follow|like)\s+(?:us|the\s+\w+(?:\s+\w+){0,5}|\w+)\s+on\s+
@@ -46,7 +48,9 @@ _FURNITURE_LINE = re.compile(
       | (?:tempo\s+de\s+leitura|reading\s+time|lesezeit|время\s+чтения)\s*:?.{0,30}
       | \d+\s+min(?:ute)?s?\s+read
       | (?:link\s+permanente|permalink)
-      | (?:copyright|©)\s.{0,120}
+      | ©.{0,120}
+      | copyright\s*(?:©|\(c\)|\d{4}).{0,120}
+      | copyright\b(?=.{0,80}$).{0,40}\b(?:19|20)\d\d\b.*
       | advertisement|advertising|anzeige|реклама
       | (?:this\s+)?(?:story|article)\s+continues\s+below.{0,40}
       | \(?(?:additional\s+)?(?:reporting|writing)\s+by\b.{0,300}\b(?:editing|edited)\s+by\b.{0,200}
@@ -82,7 +86,8 @@ _PROMOTION_MAX_WORDS = 40
 # Phrases that open the comment thread: everything from here on belongs to readers, not the piece.
 _COMMENTS_START = re.compile(
     r"^(?:\d+\s+comments?|comments?|(?:all\s+)?comments?\s*\(\d+\)|leave\s+a\s+(?:reply|comment)|"
-    r"(?:\d+\s+)?responses?\s+to\s+.{1,120}|комментарии|kommentare|comentários)\s*:?$",
+    r"(?:\d+|one|two|three)\s+responses?\s+to\s+.{1,120}|комментарии|коментарі|kommentare|comentários)"
+    r"\s*:?$",
     re.IGNORECASE,
 )
 # The comment-thread cut only applies in the last part of the text, where threads sit.
