@@ -373,6 +373,9 @@ def test_cleaning_drops_credits_prompts_repeats_headline_and_comment_thread() ->
         "Copyright law was not on the agenda at the Kyiv meeting.",
         "Share prices in Kyiv fell 3% after the announcement.",
         "Responses to the attack varied across the region.",
+        "Millions follow Zelensky on Telegram, where he posts an evening address.",
+        "Pensioners must download the Diia app to receive the payment.",
+        "Residents can subscribe to the city's air-raid alerts by text message.",
         "Comments by the mayor drew criticism from residents who had stayed through the shelling.",
     ],
 )

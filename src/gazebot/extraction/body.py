@@ -68,11 +68,12 @@ _PROMOTION = re.compile(
     r"""
       \b(?:sign(?:ing)?\s+up|subscribe)\b[^.!?]{0,120}\b(?:newsletters?|inbox)\b
     | \bclick\s+here\b
-    | \b(?:please\s+)?subscribe\s+(?:now|today|to\s+(?:our|the)|for\s+(?:the\s+)?full)\b
+    | \bplease\s+subscribe\b|\bsubscribe\s+(?:now|today|to\s+our|for\s+(?:the\s+)?full)\b
     | \balready\s+a\s+subscriber\b
-    | \bfollow\s+(?:us|the\s+\w+(?:\s+\w+){0,4}|\w+)\s+on\s+(?:facebook|twitter|instagram|x|telegram)\b
+    | (?:^|[.!?]\s+)follow\s+(?:us|the\s+\w+(?:\s+\w+){0,4}|\w+)\s+on\s+
+      (?:facebook|twitter|instagram|x|telegram)\b
     | \bnever\s+miss\s+(?:the\s+latest|a\s+story|an?\s+update)\b
-    | \bdownload\s+(?:our|the)\s+(?:\w+\s+){0,3}app\b
+    | \bdownload\s+our\s+(?:\w+\s+){0,3}app\b|\bfor\s+the\s+latest\b[^.]{0,80}\bdownload\b
     | \bwe(?:\s+want|['’]d\s+like|\s+would\s+like)\s+to\s+hear\s+(?:what\s+you\s+think|from\s+you)\b
     | \bthis\s+(?:post|article|story|page)\s+(?:may\s+)?contains?\s+(?:affiliate|references\s+to\s+products)
     | \bthis\s+(?:article|content|story)\s+is\s+(?:the\s+)?copyright
