@@ -4,6 +4,7 @@ article and two other stories through an RSS feed the bot polls."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, time
 
@@ -11,7 +12,7 @@ import pytest
 
 from gazebot.schedule import next_digest_at
 from gazebot.settings import Settings
-from tests.bot_harness import BotUnderTest, eventually, running_bot
+from tests.bot_harness import ADMIN_ID, BotUnderTest, eventually, running_bot
 from tests.fakebot import SentMessage
 
 USER = 501
@@ -243,7 +244,7 @@ async def test_help_lists_subscriber_commands_and_admin_commands_only_for_admins
     [user_help] = await bot.send(USER, "/help")
     assert "/latest [n]" in user_help.text
     assert "/breaking" not in user_help.text
-    [admin_help] = await bot.send(1001, "/help")
+    [admin_help] = await bot.send(ADMIN_ID, "/help")
     assert "/breaking <url or text>" in admin_help.text
 
 
@@ -252,10 +253,16 @@ async def test_unknown_commands_get_a_pointer_to_help(bot: BotUnderTest) -> None
     assert "/help" in reply.text
 
 
-async def test_the_command_menu_is_published(bot: BotUnderTest) -> None:
+async def test_the_command_menu_is_published_with_admin_commands_for_admins_only(
+    bot: BotUnderTest,
+) -> None:
     names = [command["command"] for command in bot.fake.published_commands()]
     assert names[:3] == ["start", "help", "latest"]
     assert "breaking" not in names
+    admin_scope = json.dumps({"type": "chat", "chat_id": ADMIN_ID}, sort_keys=True)
+    admin_names = [c["command"] for c in bot.fake.commands[(admin_scope, "")]]
+    assert admin_names[: len(names)] == names
+    assert {"breaking", "addfeed", "removefeed", "feeds", "stats"} <= set(admin_names)
 
 
 async def test_a_flooding_user_is_slowed_down_and_others_are_unaffected(bot: BotUnderTest) -> None:
