@@ -5,6 +5,7 @@ part-way stops and says what was sent."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -121,3 +122,27 @@ def test_gazebot_digest_prints_the_digest_as_json(
 
     assert cli_digest(make_settings(db_path=db_path), None, False) == 0
     assert "Ferry service resumes in Odesa" in capsys.readouterr().out
+
+
+async def test_the_progress_message_is_edited_at_most_every_few_seconds(
+    store: Store, fake: FakeBotAPI, make_settings: Any
+) -> None:
+    admin = 78
+    await add_subscribers(store, range(700, 800))
+    article_id = await add_article(store)
+    async with make_bot(fake) as bot:
+        delivery = Delivery(store, bot, make_settings(send_rate=25.0), SystemClock())
+        progress = await bot.send_message(admin, "Sending…")
+        broadcast_id = await delivery.create_breaking(article_id, admin)
+        await delivery.send_breaking(broadcast_id, admin, progress.message_id)
+        await delivery.start()
+        await fake.wait_until_async(
+            lambda: any("Breaking news sent" in m.text for m in fake.sent_messages(admin)), 30.0
+        )
+        await delivery.stop()
+    edits = [call for call in fake.calls_to("editMessageText") if call.status == 200]
+    progress_edits = edits[:-1]  # the final report may follow the last progress edit sooner
+    gaps = [later.at - earlier.at for earlier, later in itertools.pairwise(progress_edits)]
+    assert len(edits) >= 2, "progress is shown before the final report"
+    assert all(gap >= 2.9 for gap in gaps), gaps
+    assert "Sent: 100" in edits[-1].params["text"]

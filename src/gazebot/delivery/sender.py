@@ -4,9 +4,10 @@ Every row is committed as `sending` before its API call. Its `sent` mark (with t
 committed with the next claim — the same transaction that marks the following rows `sending` — or
 at once when nothing else is waiting, so one transaction serves each round of sends. After
 `kill -9`, rows still `sending` go back to pending at the next start and are sent again: those are
-the rows in flight at the kill plus those delivered since the last claim, never more than
-`in_flight_limit` (one at Telegram's 30/s; a handful at 300/s). A row marked `sent` is never sent
-again.
+the rows in flight at the kill plus those delivered since the last claim, never more than the
+in-flight limit. That limit is the fewest concurrent calls that keep up the send rate given the
+API's measured latency (`in_flight_limit`): one against a nearby API at 30/s, a handful against
+Telegram across the internet, a couple of dozen at 300/s. A row marked `sent` is never sent again.
 """
 
 from __future__ import annotations
@@ -54,13 +55,15 @@ class SenderPolicy:
     progress_interval: float = 3.0
     batch_size: int = 500
     idle_poll: float = 1.0
-    in_flight: int | None = None  # None: from the send rate (see in_flight_limit)
+    in_flight: int | None = None  # None: from the send rate and latency (see in_flight_limit)
+    max_in_flight: int = 32
 
 
-def in_flight_limit(send_rate: float) -> int:
-    """API calls allowed at once: one at Telegram's default limits (so a crash repeats at most
-    one message), more only when a faster rate could not be reached one call at a time."""
-    return max(1, math.ceil(send_rate / 30))
+def in_flight_limit(send_rate: float, latency: float, cap: int) -> int:
+    """API calls to allow at once: enough that `send_rate` calls a second fit when each takes
+    `latency` seconds (twice over, as headroom), at least one, at most `cap`. Fewer calls in
+    flight means fewer messages that can repeat after a crash."""
+    return max(1, min(cap, math.ceil(send_rate * latency * 2)))
 
 
 def backoff_delay(attempt: int, policy: SenderPolicy, rng: random.Random) -> float:
@@ -126,7 +129,8 @@ class Sender:
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not secrets
         self._bucket = TokenBucket(send_rate, burst=max(1.0, send_rate / 20))
         self._spacing = ChatSpacing()
-        self._limit = self._policy.in_flight or in_flight_limit(send_rate)
+        self._send_rate = send_rate
+        self._latency = 0.0  # moving average of sendMessage round trips, seconds
         self._tasks: set[asyncio.Task[None]] = set()
         self._delivered: list[tuple[int, int, datetime]] = []
         self._queues: dict[int | None, deque[OutboxRow]] = {}
@@ -172,7 +176,7 @@ class Sender:
             await self._report_progress()
 
     async def _step(self) -> None:
-        free = self._limit - len(self._tasks)
+        free = self.in_flight_limit - len(self._tasks)
         if free <= 0:
             await asyncio.wait(self._tasks, return_when=asyncio.FIRST_COMPLETED)
             return
@@ -191,6 +195,12 @@ class Sender:
         self._turns.clear()
         self._waiting_for_chat.clear()
         self._known = set(self._in_flight_ids)
+
+    @property
+    def in_flight_limit(self) -> int:
+        if self._policy.in_flight is not None:
+            return self._policy.in_flight
+        return in_flight_limit(self._send_rate, self._latency, self._policy.max_in_flight)
 
     def stop(self) -> None:
         self._stopping.set()
@@ -302,6 +312,7 @@ class Sender:
 
     async def _attempt(self, row: OutboxRow) -> None:
         params = {**row.params, "chat_id": row.chat_id}
+        started = time.monotonic()
         try:
             message_id = await send_params(self._bot, params)
         except RetryAfter as exc:
@@ -318,6 +329,7 @@ class Sender:
         except (NetworkError, TelegramError) as exc:
             await self._on_transient(row, exc)
         else:
+            self._latency += (time.monotonic() - started - self._latency) * 0.1
             self._delivered.append((row.id, message_id, self._clock.now()))
             if not self._turns and not self._waiting_for_chat:
                 await self._record_delivered()  # nothing to claim soon: record it now
