@@ -41,7 +41,9 @@ class TokenBucket:
         now = self._monotonic()
         if now < self._paused_until:
             return self._paused_until - now
-        self._tokens = min(self.capacity, self._tokens + (now - self._updated) * self.rate)
+        # Nothing is saved up while paused: after a 429, sending resumes at the rate, not in a burst.
+        refill_from = max(self._updated, self._paused_until)
+        self._tokens = min(self.capacity, self._tokens + (now - refill_from) * self.rate)
         self._updated = now
         if self._tokens >= 1.0:
             return 0.0
