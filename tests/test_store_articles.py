@@ -105,3 +105,14 @@ async def test_since_returns_only_newer_articles(store: Store) -> None:
         await store.articles.add(_article(n), NOW)
     recent = await store.articles.since(NOW - timedelta(hours=1, minutes=30), limit=10)
     assert [a.title for a in recent] == ["Story number 0", "Story number 1"]
+
+
+async def test_a_duplicate_points_at_the_stored_original(store: Store) -> None:
+    original = await store.articles.add(_article(1, text="Same words here."), NOW)
+    assert await store.articles.id_for_url("https://news.example/story/1") == original
+    assert await store.articles.id_for_url("https://news.example/other") is None
+    same_url = _article(2, url="https://news.example/story/1")
+    same_text = _article(3, text="same words HERE.")
+    assert await store.articles.duplicate_of(same_url) == original
+    assert await store.articles.duplicate_of(same_text) == original
+    assert await store.articles.duplicate_of(_article(4)) is None

@@ -46,7 +46,6 @@ from gazebot.fetch import Expect, Fetcher, FetchResult
 from gazebot.models import Feed, NewArticle
 from gazebot.settings import Settings
 from gazebot.store import Store
-from gazebot.store.articles import content_hash
 from gazebot.urls import canonical_url
 
 log = logging.getLogger(__name__)
@@ -424,19 +423,10 @@ class Ingestor:
         article_id = await self._store.articles.add(article, self._clock.now())
         if article_id is None:
             return IngestResult(
-                Outcome.DUPLICATE, article.url, article_id=await self._existing_id(article),
+                Outcome.DUPLICATE, article.url, article_id=await self._store.articles.duplicate_of(article),
                 title=article.title,
             )
         return IngestResult(Outcome.NEW, article.url, article_id=article_id, title=article.title)
-
-    async def _existing_id(self, article: NewArticle) -> int | None:
-        """The stored article this one duplicates (same URL, else same content)."""
-        async with self._store.db.reader.execute(
-            "SELECT id FROM articles WHERE url = ? OR content_hash = ? ORDER BY url = ? DESC",
-            (article.url, content_hash(article.title, article.text), article.url),
-        ) as cursor:
-            row = await cursor.fetchone()
-        return int(row[0]) if row else None
 
     # -- single sources ----------------------------------------------------------------------------
 
@@ -446,20 +436,13 @@ class Ingestor:
         try:
             if await self._store.articles.has_url(canonical):
                 return IngestResult(
-                    Outcome.DUPLICATE, canonical, article_id=await self._existing_id_for(canonical)
+                    Outcome.DUPLICATE, canonical, article_id=await self._store.articles.id_for_url(canonical)
                 )
             page = await self._fetcher.get(url, expect=Expect.PAGE)
             article = await self._cpu(partial(article_from_html, page.content, url=canonical))
         except GazebotError as exc:
             return IngestResult(Outcome.FAILED, canonical, error=str(exc))
         return await self._store_article(article)
-
-    async def _existing_id_for(self, url: str) -> int | None:
-        async with self._store.db.reader.execute(
-            "SELECT id FROM articles WHERE url = ?", (url,)
-        ) as cursor:
-            row = await cursor.fetchone()
-        return int(row[0]) if row else None
 
     async def ingest_source(self, source: str) -> IngestReport:
         """A feed URL, article URL or local file (feed, HTML page, or text with a title line)."""
@@ -522,7 +505,7 @@ class Ingestor:
             return IngestResult(Outcome.FAILED, url, error=str(exc))
         if await self._store.articles.has_url(canonical):
             return IngestResult(
-                Outcome.DUPLICATE, canonical, article_id=await self._existing_id_for(canonical)
+                Outcome.DUPLICATE, canonical, article_id=await self._store.articles.id_for_url(canonical)
             )
         return await self._store_article(article)
 

@@ -91,8 +91,22 @@ class ArticleStore:
             return cursor.lastrowid if cursor.rowcount == 1 else None
 
     async def has_url(self, url: str) -> bool:
-        async with self._db.reader.execute("SELECT 1 FROM articles WHERE url = ?", (url,)) as cur:
-            return await cur.fetchone() is not None
+        return await self.id_for_url(url) is not None
+
+    async def id_for_url(self, url: str) -> int | None:
+        """The id of the article stored under this canonical URL, if any."""
+        async with self._db.reader.execute("SELECT id FROM articles WHERE url = ?", (url,)) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else None
+
+    async def duplicate_of(self, article: NewArticle) -> int | None:
+        """The stored article this one duplicates: same URL first, else the same content."""
+        async with self._db.reader.execute(
+            "SELECT id FROM articles WHERE url = ? OR content_hash = ? ORDER BY url = ? DESC",
+            (article.url, content_hash(article.title, article.text), article.url),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else None
 
     async def get(self, article_id: int) -> Article | None:
         async with self._db.reader.execute(
