@@ -83,7 +83,8 @@ def _parse(text: str) -> HtmlElement:
         root = _parse_tolerantly(_flatten_nesting(cleaned, _MAX_NESTING))
     if root is None:
         raise ExtractionError("the page is nested too deeply to read")
-    _truncate_text(root, _MAX_TEXT_CHARS)
+    if len(cleaned) > _MAX_TEXT_CHARS:  # a shorter page cannot hold more text than that
+        _truncate_text(root, _MAX_TEXT_CHARS)
     return root
 
 

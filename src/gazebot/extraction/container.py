@@ -7,7 +7,6 @@ from collections.abc import Iterator
 
 from lxml.html import HtmlElement
 
-from gazebot.extraction.metadata import squash_spaces
 
 _WORD = re.compile(r"\w+")
 # Elements whose whole text is one line of the extraction.
@@ -262,19 +261,21 @@ def _loose_runs(container: HtmlElement) -> Iterator[tuple[HtmlElement, str]]:
             parts.append(child.text_content())
             parts.append(child.tail or "")
             continue
-        run = squash_spaces("".join(parts))
+        run = " ".join("".join(parts).split())
         if run:
             yield anchor, run
         anchor = child
         parts = [child.tail or ""]
-    run = squash_spaces("".join(parts))
+    run = " ".join("".join(parts).split())
     if run:
         yield anchor, run
 
 
 def _key(text: str) -> str:
     # Whitespace-free and case-folded: cheap enough to compute for every paragraph on a page.
-    return "".join(_INVISIBLE.sub("", text).split()).casefold()
+    if not text.isascii():
+        text = _INVISIBLE.sub("", text)
+    return "".join(text.split()).casefold()
 
 
 def _has_own_text(element: HtmlElement) -> bool:
