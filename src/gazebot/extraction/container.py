@@ -7,7 +7,6 @@ from collections.abc import Iterator
 
 from lxml.html import HtmlElement
 
-
 _WORD = re.compile(r"\w+")
 # Elements whose whole text is one line of the extraction.
 _LINE_TAGS = frozenset(
