@@ -383,3 +383,10 @@ def test_article_sentences_that_begin_like_furniture_are_kept(sentence: str) -> 
     lines = (*PARAGRAPHS[:2], sentence, *PARAGRAPHS[2:])
 
     assert sentence in clean_paragraphs(lines)
+
+
+def test_a_question_asked_of_each_guest_is_kept_every_time() -> None:
+    question = "What inspired you to start cooking for the people who stayed in Kupyansk?"
+    lines = (question, PARAGRAPHS[0], question, PARAGRAPHS[1])
+
+    assert clean_paragraphs(lines) == lines

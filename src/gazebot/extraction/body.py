@@ -249,13 +249,13 @@ def _reads_like_article_text(chunk: HtmlElement) -> bool:
 
 
 def clean_paragraphs(lines: tuple[str, ...], headlines: tuple[str, ...] = ()) -> tuple[str, ...]:
-    """Paragraphs without furniture lines, the repeated headline, duplicates or the comment thread."""
+    """Paragraphs without furniture, the repeated headline, doubled blocks or the comment thread."""
     squashed = [_LIST_BULLET.sub("", squash_spaces(line)) for line in lines]
     squashed = [line for line in squashed if _WORD.search(line)]
     squashed = _cut_comment_thread(squashed)
     headline_keys = {_key(headline) for headline in headlines} - {""}
     kept: list[str] = []
-    seen: set[str] = set()
+    previous_key = ""
     for index, line in enumerate(squashed):
         key = _key(line)
         if index < 3 and key in headline_keys:
@@ -264,11 +264,11 @@ def clean_paragraphs(lines: tuple[str, ...], headlines: tuple[str, ...] = ()) ->
             continue
         if _PROMOTION.search(line) and len(_WORD.findall(line)) <= _PROMOTION_MAX_WORDS:
             continue
-        # Repeated paragraphs are pull quotes and sticky captions; long ones only, since short
-        # lines such as "___" or "Also at Walmart" legitimately repeat.
-        if len(key) > 40 and key in seen:
+        # A paragraph straight after itself is the page's mobile and desktop copies of one block;
+        # repeats further apart are content (an interview asking each guest the same question).
+        if key == previous_key:
             continue
-        seen.add(key)
+        previous_key = key
         kept.append(line)
     return tuple(kept)
 
