@@ -6,7 +6,7 @@ import hashlib
 import json
 import re
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from gazebot.analysis.card import Card
@@ -16,6 +16,8 @@ from gazebot.store.database import Database
 
 _ARTICLE_COLUMNS = "a.id, a.url, a.title, a.analysis, a.published_at, a.fetched_at, a.source"
 _WORD = re.compile(r"\w+", re.UNICODE)
+# How many of the newest matches a search ranks (see ArticleStore.search).
+SEARCH_WINDOW = 1000
 
 
 def content_hash(title: str, text: str) -> str:
@@ -39,21 +41,22 @@ def _article(row: sqlite3.Row) -> Article:
     )
 
 
-def fts_query(words: Sequence[str], topic_keys: Sequence[str] = ()) -> str | None:
-    """An FTS5 MATCH expression: every word must match (as a prefix in title/text, or as a
-    normalised topic key); None when nothing searchable is left. User input never reaches
-    FTS5 syntax: each term is quoted."""
-    terms = [w for word in words for w in _WORD.findall(word.lower())]
-    if not terms:
-        return None
-    keys = list(topic_keys)
+def fts_query(words: Sequence[str], key_of: Callable[[str], str] | None = None) -> str | None:
+    """An FTS5 MATCH expression: every word must match, either in title/text (its parts as a
+    phrase whose last part may be a prefix: "Kup’iansk" → "kup iansk"*) or as its normalised
+    topic key (`key_of(word)`, so Kupiansk finds Kupyansk). None when nothing searchable is left.
+    User input never reaches FTS5 syntax: every term is quoted and quotes are stripped."""
     clauses = []
-    for index, term in enumerate(terms):
-        options = [f'"{term}"*']
-        if index < len(keys) and keys[index]:
-            options.append(f'topic_keys:"{keys[index]}"')
+    for word in words:
+        parts = _WORD.findall(word.lower())
+        if not parts:
+            continue
+        options = ['"' + " ".join(parts) + '"*']
+        key = key_of(word).replace('"', " ").strip() if key_of else ""
+        if key:
+            options.append(f'topic_keys:"{key}"')
         clauses.append("(" + " OR ".join(options) + ")")
-    return " AND ".join(clauses)
+    return " AND ".join(clauses) if clauses else None
 
 
 class ArticleStore:
@@ -140,19 +143,29 @@ class ArticleStore:
             return [_article(row) for row in await cursor.fetchall()]
 
     async def search(
-        self, words: Sequence[str], topic_keys: Sequence[str] = (), limit: int = 5, offset: int = 0
+        self,
+        words: Sequence[str],
+        key_of: Callable[[str], str] | None = None,
+        limit: int = 5,
+        offset: int = 0,
     ) -> list[Article]:
-        """Best matches first (BM25 with title and topics weighted over body), then newest."""
-        query = fts_query(words, topic_keys)
+        """Best matches first (BM25, title and topics weighted over body), then newest.
+
+        Only the newest `SEARCH_WINDOW` matches are ranked: a word found in tens of thousands of
+        stories would otherwise rank them all on every page, and a news reader wants recent ones.
+        """
+        query = fts_query(words, key_of)
         if query is None:
             return []
         async with self._db.reader.execute(
-            f"""SELECT {_ARTICLE_COLUMNS} FROM articles_fts
-                JOIN articles a ON a.id = articles_fts.rowid
-                WHERE articles_fts MATCH ?
-                ORDER BY bm25(articles_fts, 4.0, 1.0, 4.0), a.sort_time DESC
+            f"""SELECT {_ARTICLE_COLUMNS}
+                FROM (SELECT rowid, bm25(articles_fts, 4.0, 1.0, 4.0) AS score
+                      FROM articles_fts WHERE articles_fts MATCH ?
+                      ORDER BY rowid DESC LIMIT ?) AS m
+                JOIN articles a ON a.id = m.rowid
+                ORDER BY m.score, a.sort_time DESC, a.id DESC
                 LIMIT ? OFFSET ?""",  # noqa: S608
-            (query, limit, offset),
+            (query, SEARCH_WINDOW, limit, offset),
         ) as cursor:
             return [_article(row) for row in await cursor.fetchall()]
 
