@@ -26,6 +26,12 @@ def _is_locked(exc: sqlite3.OperationalError) -> bool:
     return "locked" in message or "busy" in message
 
 
+def _is_unwritable(exc: sqlite3.Error) -> bool:
+    """A full disk or a read-only file: every write fails until an operator fixes it."""
+    message = str(exc).lower()
+    return "disk is full" in message or "readonly" in message or "read-only" in message
+
+
 class Database:
     """Owns the connections. Writes go through `transaction()` (serialised, retried when locked);
     reads through `reader` see only committed data, so they never wait behind a write."""
@@ -35,18 +41,20 @@ class Database:
         self._writer = writer
         self.reader = reader
         self._write_lock = asyncio.Lock()
+        self._unwritable = False  # the last write failed for a full disk or read-only file
 
     @classmethod
-    async def open(cls, path: Path | str) -> Self:
-        """Open (creating if needed) the database file and bring its schema up to date."""
+    async def open(cls, path: Path | str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Self:
+        """Open (creating if needed) the database file and bring its schema up to date.
+        `busy_timeout_ms` is how long one statement waits for another writer's lock."""
         path = Path(path)
         try:
-            writer = await _connect(path)
+            writer = await _connect(path, busy_timeout_ms)
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open database {path}: {exc}") from exc
         try:
             await migrate(writer)
-            reader = await _connect(path)
+            reader = await _connect(path, busy_timeout_ms)
         except BaseException as exc:
             await writer.close()
             if isinstance(exc, sqlite3.Error):
@@ -63,7 +71,10 @@ class Database:
         """BEGIN IMMEDIATE … COMMIT on the writer; rolled back if the block raises.
 
         `database is locked` at BEGIN (another process holds the write lock past the busy
-        timeout) is retried with backoff before it becomes a StoreError.
+        timeout) is retried with backoff before it becomes a StoreError. A full disk or a
+        read-only file becomes a StoreError too, logged once as an ERROR naming the file (again
+        only after a write has succeeded in between), so the operator sees one clear line and
+        readers, which do not write, carry on.
         """
         async with self._write_lock:
             for attempt in range(LOCKED_RETRIES):
@@ -71,26 +82,54 @@ class Database:
                     await self._writer.execute("BEGIN IMMEDIATE")
                     break
                 except sqlite3.OperationalError as exc:
+                    if _is_unwritable(exc):
+                        raise self._refused(exc) from exc
                     if not _is_locked(exc) or attempt == LOCKED_RETRIES - 1:
                         raise StoreError(f"database is unavailable: {exc}") from exc
                     log.warning("database locked, retrying (attempt %d)", attempt + 1)
                     await asyncio.sleep(0.05 * 2**attempt)
             try:
                 yield self._writer
+            except sqlite3.OperationalError as exc:
+                await self._rollback()
+                if _is_unwritable(exc):
+                    raise self._refused(exc) from exc
+                raise
             except BaseException:
-                await self._writer.rollback()
+                await self._rollback()
                 raise
             try:
                 await self._writer.commit()
             except sqlite3.Error as exc:
-                await self._writer.rollback()
+                await self._rollback()
+                if _is_unwritable(exc):
+                    raise self._refused(exc) from exc
                 raise StoreError(f"database write failed: {exc}") from exc
+            if self._unwritable:
+                self._unwritable = False
+                log.warning("database %s accepts writes again", self.path)
+
+    async def _rollback(self) -> None:
+        # SQLite may already have rolled back (a full disk can end the transaction itself).
+        if self._writer.in_transaction:
+            await self._writer.rollback()
+
+    def _refused(self, exc: sqlite3.Error) -> StoreError:
+        if not self._unwritable:
+            self._unwritable = True
+            log.error(
+                "database %s refuses writes (%s): changes are not saved until there is room or "
+                "the file is writable; reading still works",
+                self.path,
+                exc,
+            )
+        return StoreError(f"database refuses writes: {exc}")
 
 
-async def _connect(path: Path) -> aiosqlite.Connection:
+async def _connect(path: Path, busy_timeout_ms: int) -> aiosqlite.Connection:
     connection = await aiosqlite.connect(path, isolation_level=None)
     connection.row_factory = sqlite3.Row
-    await connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    await connection.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
     await connection.execute("PRAGMA journal_mode = WAL")
     await connection.execute("PRAGMA synchronous = NORMAL")
     await connection.execute("PRAGMA foreign_keys = ON")
