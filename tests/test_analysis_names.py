@@ -88,3 +88,9 @@ def test_only_a_full_name_resolves_without_the_article_names() -> None:
     assert needs_mentions(("name", "Mr. Manafort"))
     assert needs_mentions(("title", "president"))
     assert needs_mentions(("pronoun", "he"))
+
+
+def test_name_after_a_possessive_organisation_is_the_person_alone() -> None:
+    """A person named after an organisation's possessive is the person alone."""
+    names = find_names("Iowa State University's Dianne Bystrom agreed.")
+    assert [m.name for m in names] == ["Dianne Bystrom"]

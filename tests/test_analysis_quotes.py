@@ -212,6 +212,53 @@ def test_speaker_in_a_cue_sentence_after_a_quote_that_closed_its_own() -> None:
     ]
 
 
+def test_speaker_line_under_the_quote_is_found_across_an_empty_line() -> None:
+    """Sources that separate paragraphs by an empty line still give the "- Name" line its quote."""
+    text = (
+        "Claims made in the debate, checked.\n\n"
+        '"Boeing and GE and other multinationals pay zero taxes."\n\n'
+        "- Bernie Sanders.\n\n"
+        "This is a complex issue."
+    )
+    assert find_quotes(text) == [
+        Quote("Boeing and GE and other multinationals pay zero taxes.", "Bernie Sanders")
+    ]
+
+
+def test_quote_after_a_sentence_that_ends_in_its_cue_gets_that_speaker() -> None:
+    text = (
+        "Analysts expect a close race in Iowa.\n\n"
+        "Iowa State University's Dianne Bystrom agreed. "
+        '"Mainstream Republicans are running out of time to find an alternative."\n\n'
+        "Or maybe not."
+    )
+    assert find_quotes(text) == [
+        Quote("Mainstream Republicans are running out of time to find an alternative.", "Dianne Bystrom")
+    ]
+
+
+def test_quote_right_before_a_cued_quote_shares_its_speaker() -> None:
+    text = (
+        "Voters lined up in Concord before dawn.\n\n"
+        "“I have waited four years for this morning to come.” "
+        "“Nobody is going to keep me from the polls today,” said Mary Jones, a retired teacher."
+    )
+    assert [q.speaker for q in find_quotes(text)] == ["Mary Jones", "Mary Jones"]
+
+
+def test_quote_paragraph_after_a_speakers_paragraph_continues_that_speaker() -> None:
+    """A speech told in turns: quote and narration, then a paragraph that is only quote."""
+    text = (
+        "Delegates crowded the hall on the last night.\n\n"
+        "“We came here to win,” Susan Miller said as she turned around and spread her cape "
+        "for the cameras that filled the aisle beside the Texas delegation all evening long.\n\n"
+        "“But he is our candidate, and we love him!”"
+    )
+    quotes = find_quotes(text)
+    assert {q.text for q in quotes} == {"We came here to win,", "But he is our candidate, and we love him!"}
+    assert all(q.speaker == "Susan Miller" for q in quotes)
+
+
 def test_ukrainian_low_high_quotes_inside_guillemets_stay_in_one_quote() -> None:
     text = (
         "Міністр закордонних справ Андрій Сибіга виступив у Брюсселі.\n"

@@ -207,6 +207,11 @@ def find_names(text: str, *, people_only: bool = False) -> list[NameMention]:
         last = len(words)
         while last > first and not _is_name_word(words[last - 1]):
             last -= 1
+        # "Iowa State University's Dianne Bystrom": the person follows the possessive.
+        for index in range(last - 2, first - 1, -1):
+            if words[index].endswith(("'s", "’s")):
+                first = index + 1
+                break
         if first >= last:
             continue
         start = run_start + sum(len(word) + 1 for word in words[:first])

@@ -12,7 +12,10 @@ verbatim), adjacent and with the same speaker.
 The speaker comes from the cue next to the quote (said, told, noted, according to, сказав,
 заявив, за словами, …), from a lead-in ending in a colon, or from a cue-only sentence or a
 "- Name" line after it: the name, title or pronoun there, resolved by `gazebot.analysis.names`
-to the full name already seen ("the Head of State" -> "Volodymyr Zelenskyy"). A quote that
+to the full name already seen ("the Head of State" -> "Volodymyr Zelenskyy"). A quote with no
+cue of its own takes its speaker from the discourse: a sentence just before it that ends in
+its cue ("Bystrom agreed. “…”"), the cued quote right after it (“A.” “B,” said X.), or the
+quotation of the paragraph before when it opens a paragraph of its own. A quote that
 nobody is said to have said — no cue, no lead-in, no speaker — is left out: slogans, headlines
 and the tails of paraphrases look like that. Speaker None: attributed, but to no person we
 can name ("a source said", "the statement read").
@@ -146,6 +149,9 @@ _CUE_THEN_COMMA = re.compile(rf"(?<![\w-])(?:{_CUE_WORDS})(?:[\s\u00a0]+[^\s,]+)
 _OBJECT_CUE_THEN_NAME = re.compile(
     r"(?:[Aa]ccording to|[Зз]а словами|[Пп]о словам)(?:[\s\u00a0]+[^\s,]+){1,5},\s*$"
 )
+# "… Dianne Bystrom agreed." / "… said in a statement.": a sentence whose cue is its end.
+_CUE_ENDS_SENTENCE = re.compile(rf"(?<![\w-])(?:{_CUE_WORDS})(?:[\s\u00a0]+[^\s.]+){{0,4}}[.:]$")
+_QUOTE_MARK = re.compile(r"[«»„“”\"‘’]|''")
 _CLOSES_SENTENCE = re.compile(r"[.…]\W*$")
 _UPPER_START = re.compile(r"\W*[A-ZА-ЯІЇЄҐ]")
 # " Trump said." / " Beck questioned." — a sentence that is nothing but a cue.
@@ -168,6 +174,9 @@ _LOWER_START = re.compile(r"\s*[a-zа-яіїєґ]")
 # An explicit lower-case class without \b scans several times faster than [^\W\d_] with it;
 # the trailing run consumes the rest of the word so no match starts inside one.
 _STEM = re.compile(r"([a-zß-öø-ÿа-яіїєґё]{4,6})[a-zß-öø-ÿа-яіїєґё]*")
+_NEXT_LINE = re.compile(r"\s*([^\n]*)")
+# One paragraph break, however many empty lines it spans.
+_LINE_BREAKS = re.compile(r"\n\s*")
 _CUE_CLAUSE_WORDS = 25
 _CUE_NEAR_WORDS = 12
 _CUE_AT_ONCE_WORDS = 5
@@ -456,7 +465,7 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
 
     groups: list[tuple[list[_Pair], str | None]] = []
     previous: _Pair | None = None
-    for pair, before, after, kind in speech:
+    for index, (pair, before, after, kind) in enumerate(speech):
         joined = previous is not None and _continues(text, previous, pair, after)
         if joined and groups:
             groups[-1][0].append(pair)
@@ -470,10 +479,14 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
                 or _reference_from_colon(text, pair, before)
                 or trailing
             )
+            nearby = None
+            if reference is None:
+                following = speech[index + 1] if index + 1 < len(speech) else None
+                reference = nearby = _nearby_reference(text, pair, following)
             speaker = speaker_of(reference, pair.start) if reference else None
-            if speaker is None and reference is None and previous is not None and groups:
-                speaker = _inherited_speaker(text, previous, pair, groups[-1][1])
-            if trailing is None and _is_unattributed(text, pair, before, after, speaker):
+            if speaker is None and reference is None and groups:
+                speaker = _previous_speaker(text, previous, pair, groups[-1])
+            if trailing is None and nearby is None and _is_unattributed(text, pair, before, after, speaker):
                 previous = None
                 continue
             groups.append(([pair], speaker))
@@ -497,6 +510,9 @@ def _is_unattributed(text: str, pair: _Pair, before: str, after: str, speaker: s
     lead_in = before.rstrip()
     if lead_in.endswith((":", ",")) or _BARE_CUE.search(before[-40:]) is not None:
         return False
+    # "Dianne Bystrom agreed. “…”": the sentence before is nothing but the quote's cue.
+    if _CUE_ENDS_SENTENCE.search(lead_in) is not None and not _QUOTE_MARK.search(lead_in):
+        return False
     if text[pair.paragraph_start : pair.start].strip():
         return True
     if text[max(0, pair.paragraph_start - 3) : pair.paragraph_start].rstrip().endswith(":"):
@@ -511,13 +527,18 @@ def _trailing_reference(text: str, pair: _Pair) -> tuple[ReferenceKind, str] | N
     if rest.strip():
         short = _SHORT_CUE_SENTENCE.match(rest)
         return _reference_from_after(short.group()) if short else None
-    next_end = text.find("\n", pair.paragraph_end + 1)
-    next_paragraph = text[pair.paragraph_end + 1 : next_end if next_end >= 0 else len(text)]
-    dash = _DASH_ATTRIBUTION.match(next_paragraph.strip())
+    dash = _DASH_ATTRIBUTION.match(_next_paragraph(text, pair.paragraph_end).strip())
     if dash is None:
         return None
     names = find_names(dash.group(1))
     return ("name", names[0].name) if names else None
+
+
+def _next_paragraph(text: str, paragraph_end: int) -> str:
+    """The paragraph after the one ending at `paragraph_end`, past any blank lines (some
+    sources separate paragraphs by one line break, others by an empty line)."""
+    following = _NEXT_LINE.match(text, paragraph_end)
+    return following.group(1) if following else ""
 
 
 def _mentions_outside(text: str, quotes: list[_Pair]) -> list[NameMention]:
@@ -581,12 +602,45 @@ def _continues_next_paragraph(text: str, previous: _Pair, pair: _Pair, after: st
     )
 
 
-def _inherited_speaker(text: str, previous: _Pair, pair: _Pair, previous_speaker: str | None) -> str | None:
-    """A quote without a cue that directly follows another quote continues its speaker."""
-    gap = text[previous.end : pair.start]
-    if _word_count(gap) <= _CUE_CLAUSE_WORDS and gap.count("\n") <= 1:
-        return previous_speaker
-    return None
+def _previous_speaker(
+    text: str, previous: _Pair | None, pair: _Pair, group: tuple[list[_Pair], str | None]
+) -> str | None:
+    """A quote without a cue continues the speaker of the quote just before it, or, when it
+    opens a paragraph, of the quotation in the paragraph before (a speech told in turns of
+    quote and narration: “…,” Susan said as she turned around. / “But he’s ours!”)."""
+    members, previous_speaker = group
+    if previous is not None:
+        gap = text[previous.end : pair.start]
+        if _word_count(gap) <= _CUE_CLAUSE_WORDS and len(_LINE_BREAKS.findall(gap)) <= 1:
+            return previous_speaker
+    if pair.start != pair.paragraph_start:
+        return None
+    last = members[-1]
+    between = text[last.paragraph_end : pair.paragraph_start]
+    return previous_speaker if not between.strip() else None
+
+
+def _nearby_reference(
+    text: str, pair: _Pair, following: tuple[_Pair, str, str, int] | None
+) -> tuple[ReferenceKind, str] | None:
+    """The speaker of a quote with no cue of its own, from the sentence next to it: a cue after
+    the quote that follows at once (“A.” “B,” said X.), or a sentence just before it that ends
+    in its cue ("Dianne Bystrom agreed. “…”", "X said in a statement. / “…”")."""
+    if following is not None:
+        next_pair, _, next_after, _ = following
+        if next_pair.paragraph_start == pair.paragraph_start and not text[pair.end : next_pair.start].strip():
+            reference = _reference_from_after(next_after)
+            if reference is not None:
+                return reference
+    window = text[max(0, pair.start - _LOOK_BACK) : pair.start].rstrip()
+    window = window[window.rfind("\n", 0, max(0, len(window) - 1)) + 1 :]
+    boundaries = list(_SENTENCE_END.finditer(window))
+    if not window or window[-1] not in ".:":
+        return None
+    sentence = window[boundaries[-1].end() :] if boundaries else window
+    if _QUOTE_MARK.search(sentence) or not _CUE_ENDS_SENTENCE.search(sentence):
+        return None
+    return _reference_from_before(sentence)
 
 
 def find_quotes(text: str) -> list[Quote]:
