@@ -51,7 +51,15 @@ def extract_article(html: str | bytes, url: str = "") -> ExtractedArticle:
     """The article on the page at ``url`` (used to resolve links; may be empty).
 
     Bytes are decoded by their BOM or the page's declared charset, else as UTF-8 with bad bytes
-    replaced. Raises ExtractionError when the page has no article text at all.
+    replaced. The text is trafilatura's precision-mode extraction (its default mode, or the
+    page's JSON-LD articleBody, when that finds much more), checked against the DOM: lines
+    that are teaser links far from the article's container go, paragraphs left as bare text
+    between <br>s and the rest of a story split across repeated containers come back, and
+    furniture lines (share, follow, subscribe and read-more prompts, credits, comment threads,
+    the repeated headline) are dropped. The title is og:title, the JSON-LD headline, <title> or
+    the first <h1>, without the site's name; "" when the page offers none.
+
+    Raises ExtractionError when the page has no article text at all.
     """
     root = _parse(decode_html(html) if isinstance(html, bytes) else html)
     metadata = read_metadata(root, url)
