@@ -57,7 +57,8 @@ def extract_article(html: str | bytes, url: str = "") -> ExtractedArticle:
     between <br>s and the rest of a story split across repeated containers come back, and
     furniture lines (share, follow, subscribe and read-more prompts, credits, comment threads,
     the repeated headline) are dropped. The title is og:title, the JSON-LD headline, <title> or
-    the first <h1>, without the site's name; "" when the page offers none.
+    the first <h1>, without the site's name; failing all of those, the first paragraph if it is
+    no longer than a headline, else "".
 
     Raises ExtractionError when the page has no article text at all.
     """
