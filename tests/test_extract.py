@@ -9,6 +9,8 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml.html import HtmlElement
 
 from gazebot.errors import SourceError
@@ -390,3 +392,48 @@ def test_a_question_asked_of_each_guest_is_kept_every_time() -> None:
     lines = (question, PARAGRAPHS[0], question, PARAGRAPHS[1])
 
     assert clean_paragraphs(lines) == lines
+
+
+FRAGMENTS = (
+    "<p>",
+    "</p>",
+    "<div class='x'>",
+    "</div>",
+    "<br>",
+    "<a href='/y'>",
+    "</a>",
+    "<script>",
+    "</script>",
+    "<li>",
+    "<ul>",
+    "<h1>",
+    "</h1>",
+    "<meta charset='koi8-r'>",
+    "<title>",
+    "&amp;",
+    "&#0;",
+    "<!--",
+    "-->",
+    "Kupyansk",
+    "word ",
+    "Read more: ",
+    "\u200b",
+    "\x00",
+    "<?xml version='1.0'?>",
+    "<",
+    ">",
+)
+
+
+@given(st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=20), max_size=60), st.booleans())
+@settings(max_examples=60, deadline=None)
+def test_any_markup_either_yields_an_article_or_raises_extraction_error(
+    parts: list[str], as_bytes: bool
+) -> None:
+    page = "".join(parts)
+    try:
+        article = extract_article(page.encode("utf-8", "surrogatepass") if as_bytes else page)
+    except ExtractionError:
+        return
+    assert article.text.strip()
+    assert "\n\n" not in article.text
