@@ -185,20 +185,23 @@ def _is_name_word(word: str) -> bool:
     return lowered not in _NOT_NAME_WORDS
 
 
-def find_names(text: str, *, people_only: bool = False) -> list[NameMention]:
+def find_names(
+    text: str, *, people_only: bool = False, spans: Sequence[tuple[int, int]] = ()
+) -> list[NameMention]:
     """Every capitalised run in `text` that could be a person's name, in order.
 
     Leading non-name words ("The", "According", "President") are trimmed off the run; a trimmed
     title word is kept as the mention's `title` so "the President" can later find its holder.
     `people_only` skips one-word runs ("Kupyansk", "Trump"): `resolve` only ever resolves to a
     full name or a titled one, and most runs in an article are single words, so this is the
-    fast way to list what `resolve` needs.
+    fast way to list what `resolve` needs. `spans`, (start, end) offsets in order, limits the
+    search to those stretches of `text` (offsets stay those of the whole text).
     """
     mentions: list[NameMention] = []
     exact, candidates = (
         (_MULTI_WORD_RUN, _CANDIDATE_MULTI_WORD_RUN) if people_only else (NAME_RUN, _CANDIDATE_RUN)
     )
-    for run_start, run in _runs(text, exact, candidates):
+    for run_start, run in _runs(text, exact, candidates, spans or ((0, len(text)),)):
         # Runs separate words by exactly one space (or no-break space), so offsets add up.
         words = run.split()
         first = 0
@@ -239,15 +242,18 @@ def _word_before(text: str, start: int) -> str:
     return text[space + 1 : start - 1].lower()
 
 
-def _runs(text: str, exact: re.Pattern[str], candidates: re.Pattern[str]) -> Iterator[tuple[int, str]]:
+def _runs(
+    text: str, exact: re.Pattern[str], candidates: re.Pattern[str], spans: Sequence[tuple[int, int]]
+) -> Iterator[tuple[int, str]]:
     """(offset, text) of each exact name run, looked for only inside cheap candidate spans; a
     candidate made of plain capitalised words is a run as it stands (the common case)."""
-    for candidate in candidates.finditer(text):
-        if _PLAIN_RUN.fullmatch(candidate.group()):
-            yield candidate.start(), candidate.group()
-            continue
-        for run in exact.finditer(text, *candidate.span()):
-            yield run.start(), run.group()
+    for start, end in spans:
+        for candidate in candidates.finditer(text, start, end):
+            if _PLAIN_RUN.fullmatch(candidate.group()):
+                yield candidate.start(), candidate.group()
+                continue
+            for run in exact.finditer(text, *candidate.span()):
+                yield run.start(), run.group()
 
 
 def _title_before(text: str, start: int) -> str | None:

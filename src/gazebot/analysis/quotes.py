@@ -48,17 +48,20 @@ __all__ = ["QuoteSpan", "find_quote_spans", "find_quotes"]
 # last two alternatives catch a paragraph that opens a quote and never closes it: in news
 # style a quotation running over several paragraphs closes only in its last one.
 _QUOTE_PAIR = re.compile(
-    r"(?=[«„“\"'‘])(?:«(?P<guillemet>[^«»\n]*(?:«[^«»\n]*»[^«»\n]*)*)»"
+    # Every branch opens with its literal mark (conditions on what precedes it are lookbehinds
+    # after the mark) so the engine can skip ahead to the next quote mark: twice as fast as a
+    # leading lookahead, which it would evaluate at every character.
+    r"(?:«(?P<guillemet>[^«»\n]*(?:«[^«»\n]*»[^«»\n]*)*)»"
     r"|„(?P<low>[^„“”\n]*)[“”]"
     r"|“(?P<curly>[^“”\n]*(?:“[^“”\n]*”[^“”\n]*)*)”"
     r"|“(?P<mixed>[^“”\"\n]*)\""
     r"|\"(?P<straight_curly>[^\"“”\n]*)”"
     r"|''(?P<doubled>(?:[^'\n]|'(?!'))*)''"
     r"|\"(?P<straight>[^\"\n]*)\""
-    r"|(?<![\w’'])‘(?P<single>[^‘’\n]*(?:’\w[^‘’\n]*)*)’(?!\w)"
+    r"|‘(?<![\w’']‘)(?P<single>[^‘’\n]*(?:’\w[^‘’\n]*)*)’(?!\w)"
     r"|“(?P<open_tagged>[^“”\n]*)(?=“?\s*\[[A-Z][^\]\n]{0,40}\]\s*(?m:$))"
-    r"|(?m:^)“(?P<open_curly>[^“”\n]*)$"
-    r"|(?m:^)\"(?P<open_straight>[^\"\n]*)$"
+    r"|“(?<=(?m:^)“)(?P<open_curly>[^“”\n]*)$"
+    r"|\"(?<=(?m:^)\")(?P<open_straight>[^\"\n]*)$"
     r"|“(?P<open_curly_inside>[^“”\n]*)(?m:$)(?=\n+“)"
     r"|\"(?P<open_straight_inside>[^\"\n]*)(?m:$)(?=\n+\")"
     r")"
@@ -542,16 +545,17 @@ def _next_paragraph(text: str, paragraph_end: int) -> str:
 
 
 def _mentions_outside(text: str, quotes: list[_Pair]) -> list[NameMention]:
-    """Names in the narrative: a name inside a quotation is not who a later "he" refers to."""
-    outside = []
-    spans = iter(quotes)
-    current = next(spans, None)
-    for mention in find_names(text, people_only=True):
-        while current is not None and current.end <= mention.start:
-            current = next(spans, None)
-        if current is None or mention.start < current.start:
-            outside.append(mention)
-    return outside
+    """Names in the narrative: a name inside a quotation is not who a later "he" refers to.
+    Only the stretches between quotations are searched (in quote-dense news, a good share)."""
+    narrative = []
+    start = 0
+    for quote in quotes:
+        if quote.start > start:
+            narrative.append((start, quote.start))
+        start = max(start, quote.end)
+    if start < len(text):
+        narrative.append((start, len(text)))
+    return find_names(text, people_only=True, spans=narrative) if narrative else []
 
 
 def _continues(text: str, previous: _Pair, pair: _Pair, after: str) -> bool:
