@@ -52,6 +52,8 @@ def test_gazebot_run_answers_then_stops_cleanly_on_sigterm(tmp_path: Path) -> No
             _wait(fake.published_commands, within=30)
             fake.send_command(7, "/start")
             fake.wait_for_messages(7, 1, timeout=20)
+            # the Docker HEALTHCHECK reads this file: the running bot keeps it fresh
+            _wait((tmp_path / "run.db.heartbeat").exists, within=10)
             process.send_signal(signal.SIGTERM)
             _, stderr = process.communicate(timeout=30)
         finally:

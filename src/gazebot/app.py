@@ -9,10 +9,13 @@ in the same order.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import AsyncIterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeAlias
 
 import httpx
@@ -30,7 +33,7 @@ from gazebot.clock import Clock, SystemClock
 from gazebot.delivery import Delivery
 from gazebot.errors import GazebotError
 from gazebot.fetch import build_client
-from gazebot.ingest import Ingestor
+from gazebot.ingest import Ingestor, process_pool
 from gazebot.logs import configure_logging
 from gazebot.settings import Settings
 from gazebot.store import Store
@@ -44,6 +47,8 @@ CONCURRENT_UPDATES = 256
 hold up anyone else's /latest."""
 POLL_TIMEOUT = 30
 """Seconds a getUpdates long poll waits for news before it is renewed."""
+HEARTBEAT_INTERVAL = 30.0
+"""Seconds between touches of `<db>.heartbeat`, which the Docker HEALTHCHECK reads."""
 
 AppType: TypeAlias = Application[
     ExtBot[None],
@@ -62,11 +67,13 @@ class Runtime:
     settings: Settings
     clock: Clock
     given_http_client: httpx.AsyncClient | None
+    worker_processes: int = 0
     store: Store | None = None
     http_client: httpx.AsyncClient | None = None
     ingestor: Ingestor | None = None
     delivery: Delivery | None = None
     services: Services | None = None
+    cpu_pool: ProcessPoolExecutor | None = None
     poll_job_name: str = "gazebot-feed-poll"
 
     def require_services(self) -> Services:
@@ -81,11 +88,19 @@ def build_application(
     clock: Clock | None = None,
     http_client: httpx.AsyncClient | None = None,
     limiter: RateLimiter | None = None,
+    worker_processes: int = 0,
 ) -> AppType:
     """The bot, ready for `run_polling` or `running`. `http_client` (tests) is used as the
-    shared client for fetching and is left open at shutdown; otherwise one is built."""
+    shared client for fetching and is left open at shutdown; otherwise one is built.
+    `worker_processes` > 0 runs page extraction and analysis in a process pool of that size,
+    keeping them off the event loop that answers users (`gazebot run` uses every core)."""
     token = settings.require_token()
-    runtime = Runtime(settings=settings, clock=clock or SystemClock(), given_http_client=http_client)
+    runtime = Runtime(
+        settings=settings,
+        clock=clock or SystemClock(),
+        given_http_client=http_client,
+        worker_processes=worker_processes,
+    )
     # `limiter or …` would not do: an empty RateLimiter has len() 0 and is falsy.
     limiter = limiter if limiter is not None else RateLimiter()
     handlers = Handlers(runtime.require_services, limiter=limiter)
@@ -118,7 +133,11 @@ async def _open(application: AppType, runtime: Runtime) -> None:
     settings = runtime.settings
     runtime.store = store = await Store.open(settings.db_path)
     runtime.http_client = runtime.given_http_client or build_client(settings)
-    runtime.ingestor = ingestor = Ingestor(store, runtime.http_client, settings, runtime.clock)
+    if runtime.worker_processes > 0:
+        runtime.cpu_pool = process_pool(runtime.worker_processes)
+    runtime.ingestor = ingestor = Ingestor(
+        store, runtime.http_client, settings, runtime.clock, executor=runtime.cpu_pool
+    )
     runtime.delivery = delivery = Delivery(store, application.bot, settings, runtime.clock)
     added = await ingestor.add_configured_feeds(canonical_url(url) for url in settings.feeds)
     if added:
@@ -138,6 +157,8 @@ async def _open(application: AppType, runtime: Runtime) -> None:
     application.job_queue.run_repeating(
         _poll_feeds, interval=settings.fetch_interval, first=1.0, name=runtime.poll_job_name
     )
+    # first=0 would read as "not given" and wait a whole interval.
+    application.job_queue.run_repeating(_heartbeat, interval=HEARTBEAT_INTERVAL, first=1.0)
     await delivery.start()  # last: nothing after it can fail and leave the sender running
 
 
@@ -174,6 +195,20 @@ async def _poll_feeds(context: ContextTypes.DEFAULT_TYPE) -> None:
         await runtime.delivery.on_new_articles(report.new_article_ids)
 
 
+async def _heartbeat(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show the container's health check that the job queue (and so the bot's loop) is alive."""
+    runtime = runtime_of(context.application)
+    path = heartbeat_path(runtime.settings)
+    try:
+        path.touch()
+    except OSError as exc:
+        log.warning("cannot touch the heartbeat file %s: %s", path, exc)
+
+
+def heartbeat_path(settings: Settings) -> Path:
+    return settings.db_path.with_name(settings.db_path.name + ".heartbeat")
+
+
 def _poll_soon(application: AppType, runtime: Runtime) -> None:
     """Poll now (a feed was just added) rather than at the next interval."""
     if application.job_queue is not None and application.running:
@@ -194,6 +229,9 @@ async def _close(runtime: Runtime) -> None:
     if runtime.http_client is not None and runtime.given_http_client is None:
         await runtime.http_client.aclose()
     runtime.http_client = None
+    if runtime.cpu_pool is not None:
+        runtime.cpu_pool.shutdown(wait=True, cancel_futures=True)
+    runtime.cpu_pool = None
     if runtime.store is not None:
         await runtime.store.close()
     runtime.store = None
@@ -235,7 +273,7 @@ def main(settings: Settings) -> int:
     """`gazebot run`: long polling until SIGINT/SIGTERM, then a clean shutdown. Exit status."""
     token = settings.require_token()
     configure_logging(settings.log_level, secrets=[token])
-    application = build_application(settings)
+    application = build_application(settings, worker_processes=os.cpu_count() or 1)
     log.info("gazebot starting (database %s)", settings.db_path)
     application.run_polling(
         allowed_updates=list(ALLOWED_UPDATES),

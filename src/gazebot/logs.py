@@ -45,5 +45,5 @@ def configure_logging(
         root.removeHandler(existing)
     root.addHandler(handler)
     root.setLevel(level)
-    for noisy in ("httpx", "httpcore", "telegram.ext.Updater", "apscheduler"):
+    for noisy in ("httpx", "httpcore", "aiosqlite", "telegram.ext.Updater", "apscheduler"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
