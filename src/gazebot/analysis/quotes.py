@@ -400,24 +400,33 @@ def _reference_from_before(before: str) -> tuple[ReferenceKind, str] | None:
     return _reference_after_cue(before[cue.end() :])
 
 
-def _stem_counts(fragment: str) -> Counter[str]:
+def _stems(fragment: str) -> set[str]:
     """Content words by a six-letter prefix (a stemmer good enough for echo, in any language)."""
-    counts = Counter(_STEM.findall(fragment.lower()))
-    for stopword in _STOPWORDS & counts.keys():
-        del counts[stopword]
-    return counts
+    return set(_STEM.findall(fragment.lower())) - _STOPWORDS
 
 
-def _score(
-    text: str, parts: tuple[tuple[int, int], ...], speaker: str | None, article: Counter[str]
-) -> float:
-    """How much a quotation carries the story: a full statement, by a named person, on its theme.
+def _echoes(text: str, quotations: list[tuple[tuple[int, int], ...]]) -> list[float]:
+    """For each quotation, the share of its content words that the rest of the article also
+    uses (reporters paraphrase the line that matters): outside the quotations, or in another.
+    Each character is scanned once."""
+    quote_stems = [_stems(" ".join(text[start:end] for start, end in parts)) for parts in quotations]
+    pieces, position = [], 0
+    for start, end in sorted(span for parts in quotations for span in parts):
+        pieces.append(text[position:start])
+        position = max(position, end)
+    pieces.append(text[position:])
+    narrative = _stems(" ".join(pieces))
+    in_quotes = Counter(stem for stems in quote_stems for stem in stems)
+    return [
+        sum(1 for stem in stems if stem in narrative or in_quotes[stem] > 1) / len(stems) if stems else 0.0
+        for stems in quote_stems
+    ]
 
-    The theme is measured by echo: the share of the quote's content words that the rest of the
-    article also uses (reporters paraphrase the line that matters), so no title is needed.
-    """
-    inner = " ".join(text[start:end] for start, end in parts)
-    words = _word_count(inner)
+
+def _score(text: str, parts: tuple[tuple[int, int], ...], speaker: str | None, echo: float) -> float:
+    """How much a quotation carries the story: a full statement, by a named person, on its theme
+    (measured by its echo in the rest of the article, so no title is needed)."""
+    words = sum(_word_count(text[start:end]) for start, end in parts)
     # A full statement of two or three sentences reads best on a card; a one-line remark says
     # less, and a paragraph-long quote gets cut.
     if words < _FULL_STATEMENT_WORDS:
@@ -426,9 +435,6 @@ def _score(
         length = 1.0
     else:
         length = _LONG_QUOTE_WORDS / words
-    quote_stems = _stem_counts(inner)
-    echoed = sum(1 for stem, count in quote_stems.items() if article[stem] > count)
-    echo = echoed / len(quote_stems) if quote_stems else 0.0
     position = parts[0][0] / max(len(text), 1)
     return round(length + 2.0 * echo + (0.5 if speaker else 0.0) - 0.3 * position, 6)
 
@@ -495,12 +501,13 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
             groups.append(([pair], speaker))
         previous = pair
 
-    article = _stem_counts(text) if len(groups) > 1 else Counter[str]()
-    spans = []
-    for members, speaker in groups:
-        parts = tuple((p.inner_start, p.inner_end) for p in members)
-        spans.append(QuoteSpan(parts, speaker, _score(text, parts, speaker, article)))
-    return spans
+    quotations = [tuple((p.inner_start, p.inner_end) for p in members) for members, _ in groups]
+    # One quotation has nothing to be ranked against: its echo is not worth the scan.
+    echoes = _echoes(text, quotations) if len(groups) > 1 else [0.0] * len(groups)
+    return [
+        QuoteSpan(parts, speaker, _score(text, parts, speaker, echo))
+        for parts, (_, speaker), echo in zip(quotations, groups, echoes, strict=True)
+    ]
 
 
 def _is_unattributed(text: str, pair: _Pair, before: str, after: str, speaker: str | None) -> bool:
