@@ -235,14 +235,6 @@ def find_topics(sentences: Sequence[Sentence], title: str = "", limit: int = MAX
     together, and a surname alone counts towards the full name seen elsewhere. Score:
     mentions, plus a bonus for the title and for the opening sentences."""
     runs: list[tuple[list[str], int, bool]] = []
-    folded: dict[str, str] = {}
-
-    def fold(word: str) -> str:
-        key = folded.get(word)
-        if key is None:
-            key = folded[word] = _fold(word)
-        return key
-
     mid_sentence_words: set[str] = set()
     for sentence in sentences:
         text = sentence.text
@@ -254,19 +246,22 @@ def find_topics(sentences: Sequence[Sentence], title: str = "", limit: int = MAX
                 if len(tokens) == 1 and tokens[0].lower() in _NEVER_ALONE:
                     continue
                 if not at_opening:
-                    mid_sentence_words.update(_bare(token) for token in tokens)
+                    mid_sentence_words.update(map(_bare, tokens))
                 runs.append((tokens, sentence.index, at_opening))
     candidates: dict[str, _Candidate] = {}
+    # Names recur: each distinct run is trimmed and folded once.
+    named: dict[tuple[str, ...], tuple[str, str] | None] = {}
+    folded: dict[str, str] = {}
     order = 0
     for run, index, at_opening in runs:
-        tokens = run[1:] if at_opening and _bare(run[0]) not in mid_sentence_words else run
-        tokens = _trim(tokens)
-        if not _is_name(tokens):
+        words = tuple(run[1:] if at_opening and _bare(run[0]) not in mid_sentence_words else run)
+        if words in named:
+            name = named[words]
+        else:
+            name = named[words] = _surface_and_key(words, folded)
+        if name is None:
             continue
-        surface = " ".join(_bare(token) for token in tokens)
-        key = " ".join(k for k in (fold(m.group(0)) for m in _KEY_WORD.finditer(surface)) if k)
-        if not key:
-            continue
+        surface, key = name
         candidate = candidates.get(key)
         if candidate is None:
             candidate = candidates[key] = _Candidate(key=key, first_seen=order)
@@ -284,6 +279,25 @@ def find_topics(sentences: Sequence[Sentence], title: str = "", limit: int = MAX
             candidate.in_title = True
     ranked = sorted(candidates.values(), key=lambda c: (-c.score, c.first_seen))
     return tuple(c.display() for c in ranked if c.mentions >= _MIN_MENTIONS or c.in_title)[:limit]
+
+
+def _surface_and_key(run: tuple[str, ...], folded: dict[str, str]) -> tuple[str, str] | None:
+    """The name a run of capitalised words gives, as written and as a key (`topic_key`, with
+    each word's key kept in `folded` for the next run); None if it names nothing once titles
+    and roles are trimmed."""
+    tokens = _trim(list(run))
+    if not _is_name(tokens):
+        return None
+    surface = " ".join(map(_bare, tokens))
+    keys = []
+    for match in _KEY_WORD.finditer(surface):
+        word = match.group(0)
+        key = folded.get(word)
+        if key is None:
+            key = folded[word] = _fold(word)
+        if key:
+            keys.append(key)
+    return (surface, " ".join(keys)) if keys else None
 
 
 def _opens_sentence_or_quote(text: str, position: int) -> bool:
