@@ -1,6 +1,6 @@
 """Person names in article text: name runs, and surnames, titles and pronouns resolved to full names.
 
-The API is four functions and one named tuple:
+The API is five functions and one named tuple:
 
 - `find_names(text, people_only=False)` lists every capitalised run that could be a person's
   name, with offsets and the title word written just before it ("President Volodymyr
@@ -11,7 +11,8 @@ The API is four functions and one named tuple:
   name does not), so a caller can skip listing names.
 - `resolve(reference, mentions, before)` turns a reference into the full name already seen
   before offset `before`: a surname into the full name that ends with it, a title into the
-  person last written with that title, a pronoun into the person last named.
+  person last written with that title, a pronoun into the person last named;
+  `resolve_latest_first` does the same with the names supplied lazily, latest first.
 
 English and Ukrainian (with a few Russian forms); no gazetteer, so "name" means "looks like one".
 """
@@ -19,7 +20,7 @@ English and Ukrainian (with a few Russian forms); no gazetteer, so "name" means 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Literal, NamedTuple
 
 
@@ -48,9 +49,10 @@ NAME_RUN = re.compile(rf"{_NAME_RUN_HEAD}{_NAME_RUN_NEXT}*{_NAME_RUN_SUFFIX}")
 _MULTI_WORD_RUN = re.compile(rf"{_NAME_RUN_HEAD}{_NAME_RUN_NEXT}+{_NAME_RUN_SUFFIX}")
 # Cheap supersets of the runs above (capitalised tokens separated by single spaces). The exact
 # patterns are slow to scan a whole article with, so they only run inside these candidates.
-_CANDIDATE_NEXT = rf"[ \u00a0](?:{_PARTICLE}[ \u00a0]){{0,2}}[{_UPPER}]\S*"
-_CANDIDATE_RUN = re.compile(rf"[{_UPPER}]\S*(?:{_CANDIDATE_NEXT})*")
-_CANDIDATE_MULTI_WORD_RUN = re.compile(rf"[{_UPPER}]\S*(?:{_CANDIDATE_NEXT})+")
+# Possessive `\S*+`: a word never gives back characters, so a failed run fails at once.
+_CANDIDATE_NEXT = rf"[ \u00a0](?:{_PARTICLE}[ \u00a0]){{0,2}}[{_UPPER}]\S*+"
+_CANDIDATE_RUN = re.compile(rf"[{_UPPER}]\S*+(?:{_CANDIDATE_NEXT})*")
+_CANDIDATE_MULTI_WORD_RUN = re.compile(rf"[{_UPPER}]\S*+(?:{_CANDIDATE_NEXT})+")
 _PLAIN_RUN = re.compile(rf"[{_UPPER}][{_LOWER}]+(?: [{_UPPER}][{_LOWER}]+)*")
 
 _HONORIFICS = _word_set(
@@ -213,6 +215,9 @@ def find_names(
                 break
         if first >= last:
             continue
+        # `resolve` uses only full names and titled ones: a lone untrimmed word is neither.
+        if people_only and last - first == 1 and first == 0 and not _may_follow_title(text, run_start):
+            continue
         start = run_start + sum(len(word) + 1 for word in words[:first])
         name = " ".join(words[first:last]).rstrip(",")
         if name.endswith(("'s", "’s")):
@@ -221,21 +226,17 @@ def find_names(
             continue
         # A title is either trimmed off the run ("President") or a lower-case word before it
         # ("spokeswoman Hope Hicks"); looking only then keeps this loop cheap.
-        title = (
-            _title_before(text, start)
-            if first > 0 or _word_before(text, start) in _TITLE_TAIL_WORDS
-            else None
-        )
+        title = _title_before(text, start) if first > 0 or _may_follow_title(text, start) else None
         written = text[start : start + len(name)]
         full = last - first - sum(1 for w in words[first:last] if w.lower() in _HONORIFICS) >= 2
         mentions.append(NameMention(start, start + len(name), written, title, full))
     return mentions
 
 
-def _word_before(text: str, start: int) -> str:
-    """The lower-cased word just before offset `start` (which follows a space)."""
+def _may_follow_title(text: str, start: int) -> bool:
+    """Whether the word just before offset `start` (which follows a space) could end a title."""
     space = text.rfind(" ", max(0, start - 30), start - 1)
-    return text[space + 1 : start - 1].lower()
+    return text[space + 1 : start - 1].lower() in _TITLE_TAIL_WORDS
 
 
 def _runs(
@@ -318,31 +319,39 @@ def resolve(
     a title becomes the latest person written with that title, else the latest full name;
     a pronoun becomes the latest full name. None when nothing earlier fits.
     """
-    kind, value = reference
     earlier = [m for m in mentions if m.end <= before]
+    return resolve_latest_first(reference, lambda: reversed(earlier))
+
+
+def resolve_latest_first(
+    reference: tuple[ReferenceKind, str], latest_first: Callable[[], Iterable[NameMention]]
+) -> str | None:
+    """`resolve` with the earlier names given latest first by `latest_first()`, called afresh
+    for each pass: a caller can list them lazily, nearest first, and stop where one fits."""
+    kind, value = reference
     if kind == "name":
         words = _name_words(value)
         if not words:
             return None
         if len(words) == 1:
-            for mention in reversed(earlier):
+            for mention in latest_first():
                 if mention.is_full and _surname_matches(words[0], mention.name):
                     return " ".join(_name_words(mention.name))
         return " ".join(words)
     if kind == "title":
-        for mention in reversed(earlier):
+        for mention in latest_first():
             if mention.title == value:
-                return _full_form(mention, earlier)
-    for mention in reversed(earlier):
+                return _full_form(mention, latest_first)
+    for mention in latest_first():
         if mention.is_full:
             return " ".join(_name_words(mention.name))
     return None
 
 
-def _full_form(mention: NameMention, earlier: Sequence[NameMention]) -> str:
+def _full_form(mention: NameMention, latest_first: Callable[[], Iterable[NameMention]]) -> str:
     words = _name_words(mention.name)
     if len(words) == 1:
-        for other in reversed(earlier):
+        for other in latest_first():
             if other.is_full and _surname_matches(words[0], other.name):
                 return " ".join(_name_words(other.name))
     return " ".join(words)

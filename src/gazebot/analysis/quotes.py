@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from gazebot.analysis.card import Quote
@@ -39,7 +40,7 @@ from gazebot.analysis.names import (
     find_names,
     needs_mentions,
     reference_at,
-    resolve,
+    resolve_latest_first,
 )
 
 __all__ = ["QuoteSpan", "find_quote_spans", "find_quotes"]
@@ -463,14 +464,14 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
             speech.append((pair, before, after, kind))
     if not speech:
         return []
-    mentions: list[NameMention] | None = None  # listed on first need: it is the costly part
+    # Names are listed paragraph by paragraph back from each reference, only as far as needed:
+    # listing every name in the article is the costly part.
+    narrative = _NarrativeNames(text, [p for p, _, _, _ in speech])
 
     def speaker_of(reference: tuple[ReferenceKind, str], at: int) -> str | None:
-        nonlocal mentions
-        if mentions is None and needs_mentions(reference):
-            # Only names before the last quote can be "already seen" by any of them.
-            mentions = _mentions_outside(text[: speech[-1][0].start], [p for p, _, _, _ in speech])
-        return resolve(reference, mentions or [], at)
+        if not needs_mentions(reference):
+            return resolve_latest_first(reference, tuple)
+        return resolve_latest_first(reference, lambda: narrative.latest_first(at))
 
     groups: list[tuple[list[_Pair], str | None]] = []
     previous: _Pair | None = None
@@ -551,18 +552,43 @@ def _next_paragraph(text: str, paragraph_end: int) -> str:
     return following.group(1) if following else ""
 
 
-def _mentions_outside(text: str, quotes: list[_Pair]) -> list[NameMention]:
-    """Names in the narrative: a name inside a quotation is not who a later "he" refers to.
-    Only the stretches between quotations are searched (in quote-dense news, a good share)."""
-    narrative = []
-    start = 0
-    for quote in quotes:
-        if quote.start > start:
-            narrative.append((start, quote.start))
-        start = max(start, quote.end)
-    if start < len(text):
-        narrative.append((start, len(text)))
-    return find_names(text, people_only=True, spans=narrative) if narrative else []
+class _NarrativeNames:
+    """People named in the narrative, listed a paragraph at a time on demand and kept: a name
+    inside a quotation is not who a later "he" refers to."""
+
+    def __init__(self, text: str, quotes: list[_Pair]) -> None:
+        self._text = text
+        self._quotes_by_paragraph: dict[int, list[_Pair]] = {}
+        for quote in quotes:
+            self._quotes_by_paragraph.setdefault(quote.paragraph_start, []).append(quote)
+        self._by_paragraph: dict[int, list[NameMention]] = {}
+
+    def latest_first(self, before: int) -> Iterator[NameMention]:
+        """The names that end before offset `before`, nearest first."""
+        start = self._text.rfind("\n", 0, before) + 1
+        while True:
+            for mention in reversed(self._in_paragraph(start)):
+                if mention.end <= before:
+                    yield mention
+            if start == 0:
+                return
+            start = self._text.rfind("\n", 0, start - 1) + 1
+
+    def _in_paragraph(self, start: int) -> list[NameMention]:
+        listed = self._by_paragraph.get(start)
+        if listed is None:
+            end = self._text.find("\n", start)
+            end = len(self._text) if end < 0 else end
+            spans, position = [], start
+            for quote in self._quotes_by_paragraph.get(start, ()):
+                if quote.start > position:
+                    spans.append((position, quote.start))
+                position = max(position, quote.end)
+            if position < end:
+                spans.append((position, end))
+            listed = find_names(self._text, people_only=True, spans=spans) if spans else []
+            self._by_paragraph[start] = listed
+        return listed
 
 
 def _continues(text: str, previous: _Pair, pair: _Pair, after: str) -> bool:
