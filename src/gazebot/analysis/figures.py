@@ -107,6 +107,45 @@ _UK_ATOM = re.compile(
     r"(?:\s+(?:" + _alternation([*UK_WORDS, *UK_SCALES]) + r")(?![\w'’ʼ]))*))"
 )
 
+def _atom_starts(first_words: Iterable[str], word_before: str, *extra: str) -> re.Pattern[str]:
+    """A pattern for every place an atom may start: a digit, one of `extra`, or a word of
+    `first_words` not preceded by a `word_before` character (found as a prefix only).
+
+    Every alternative opens with a literal letter or digit, so the regex engine skips ahead
+    to those characters at C speed; the atom pattern, whose look-arounds come first and defeat
+    that skip, is then only tried where a number can be (3x less scan time)."""
+    by_letter: dict[str, list[str]] = {}
+    for word in first_words:
+        by_letter.setdefault(word[0], []).append(word[1:])
+    alternatives = [*"0123456789", *extra]
+    for letter, rests in sorted(by_letter.items()):
+        alternatives.append(re.escape(letter) + rf"(?<!{word_before}.)" + _alternation(rests))
+    return re.compile("|".join(alternatives))
+
+
+_EN_ATOM_START = _atom_starts(
+    [*EN_UNITS, *EN_VAGUE, "hundred", "dozen", "thousand", "million", "billion", "trillion", "half"],
+    r"\w",
+    r"\.\d",
+    # "a"/"an" open an atom only before a fraction or a scale word ("a third", "a million").
+    r"a(?<!\w.)n?[\s-]+[hmbtdqf]",
+)
+_UK_ATOM_START = _atom_starts(
+    [*UK_VAGUE, *UK_WORDS, *_UK_LONE_SCALES, "десятки", "сотні"], r"[\w'’ʼ]"
+)
+
+
+def _next_atom(atoms: re.Pattern[str], starts: re.Pattern[str], text: str, position: int) -> \
+        re.Match[str] | None:
+    """`atoms.search(text, position)`, tried only where `starts` says an atom may begin."""
+    while (start := starts.search(text, position)) is not None:
+        atom = atoms.match(text, start.start())
+        if atom is not None:
+            return atom
+        position = start.start() + 1
+    return None
+
+
 _CURRENCY_BEFORE = re.compile(
     r"(?:(?:(?:US|U\.S\.|A|AU|C|CA|HK|NZ|S|R|NT)|(?<![\w.])(?:us|u\.s\.?|hk|c))?\s?\$"
     r"(?:US|A|NZ|C)?|[€£¥₴₽₹]"
@@ -350,6 +389,7 @@ def find_figures(text: str, language: str = "en") -> list[Figure]:
     """Every figure in `text`, ranked best first (see the module docstring for what counts)."""
     ukrainian = language.lower().startswith("uk")
     atom_pattern = _UK_ATOM if ukrainian else _EN_ATOM
+    atom_starts = _UK_ATOM_START if ukrainian else _EN_ATOM_START
     folded = text.lower()
     if len(folded) != len(text):
         folded = "".join(letter.lower() if len(letter.lower()) == 1 else letter
@@ -361,7 +401,7 @@ def find_figures(text: str, language: str = "en") -> list[Figure]:
     found: list[_Found] = []
     consumed = 0
     position = 0
-    while (atom := atom_pattern.search(folded, position)) is not None:
+    while (atom := _next_atom(atom_pattern, atom_starts, folded, position)) is not None:
         position = atom.end()
         if atom.start() < consumed:
             continue
