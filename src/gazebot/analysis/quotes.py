@@ -29,6 +29,7 @@ Measured by `bench/quotes.py` on PolNeAR; pure regex work, no models or data fil
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -182,6 +183,7 @@ _NEXT_LINE = re.compile(r"\s*([^\n]*)")
 # One paragraph break, however many empty lines it spans.
 _LINE_BREAKS = re.compile(r"\n\s*")
 _CUE_CLAUSE_WORDS = 25
+_NAME_BLOCK_CHARS = 300
 _CUE_NEAR_WORDS = 12
 _CUE_AT_ONCE_WORDS = 5
 _LOOK_BACK = 400
@@ -553,42 +555,55 @@ def _next_paragraph(text: str, paragraph_end: int) -> str:
 
 
 class _NarrativeNames:
-    """People named in the narrative, listed a paragraph at a time on demand and kept: a name
-    inside a quotation is not who a later "he" refers to."""
+    """People named in the narrative, listed on demand back from each reference and kept per
+    paragraph: a name inside a quotation is not who a later "he" refers to. Paragraphs not yet
+    listed are listed together, about `_NAME_BLOCK_CHARS` at a time (a call per short
+    paragraph would cost more than the names)."""
 
     def __init__(self, text: str, quotes: list[_Pair]) -> None:
         self._text = text
-        self._quotes_by_paragraph: dict[int, list[_Pair]] = {}
-        for quote in quotes:
-            self._quotes_by_paragraph.setdefault(quote.paragraph_start, []).append(quote)
+        self._quotes = quotes
+        self._quote_starts = [quote.start for quote in quotes]
         self._by_paragraph: dict[int, list[NameMention]] = {}
 
     def latest_first(self, before: int) -> Iterator[NameMention]:
         """The names that end before offset `before`, nearest first."""
         start = self._text.rfind("\n", 0, before) + 1
         while True:
-            for mention in reversed(self._in_paragraph(start)):
+            if start not in self._by_paragraph:
+                self._list_back_from(start)
+            for mention in reversed(self._by_paragraph[start]):
                 if mention.end <= before:
                     yield mention
             if start == 0:
                 return
             start = self._text.rfind("\n", 0, start - 1) + 1
 
-    def _in_paragraph(self, start: int) -> list[NameMention]:
-        listed = self._by_paragraph.get(start)
-        if listed is None:
-            end = self._text.find("\n", start)
-            end = len(self._text) if end < 0 else end
-            spans, position = [], start
-            for quote in self._quotes_by_paragraph.get(start, ()):
-                if quote.start > position:
-                    spans.append((position, quote.start))
-                position = max(position, quote.end)
-            if position < end:
-                spans.append((position, end))
-            listed = find_names(self._text, people_only=True, spans=spans) if spans else []
-            self._by_paragraph[start] = listed
-        return listed
+    def _list_back_from(self, start: int) -> None:
+        """List the paragraph at `start` and the unlisted ones before it, up to a block's size."""
+        end = self._text.find("\n", start)
+        end = len(self._text) if end < 0 else end
+        starts = [start]
+        while starts[0] > 0 and end - starts[0] < _NAME_BLOCK_CHARS:
+            previous = self._text.rfind("\n", 0, starts[0] - 1) + 1
+            if previous in self._by_paragraph:
+                break
+            starts.insert(0, previous)
+        spans, position = [], starts[0]
+        for index in range(bisect_left(self._quote_starts, starts[0]), len(self._quotes)):
+            quote = self._quotes[index]
+            if quote.start >= end:
+                break
+            if quote.start > position:
+                spans.append((position, quote.start))
+            position = max(position, quote.end)
+        if position < end:
+            spans.append((position, end))
+        for paragraph in starts:
+            self._by_paragraph[paragraph] = []
+        if spans:
+            for mention in find_names(self._text, people_only=True, spans=spans):
+                self._by_paragraph[starts[bisect_right(starts, mention.start) - 1]].append(mention)
 
 
 def _continues(text: str, previous: _Pair, pair: _Pair, after: str) -> bool:
