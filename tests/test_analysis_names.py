@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from gazebot.analysis.names import find_names, needs_mentions, reference_at, resolve
+from collections.abc import Iterator
+
+from gazebot.analysis.names import (
+    NameMention,
+    find_names,
+    needs_mentions,
+    reference_at,
+    resolve,
+    resolve_latest_first,
+)
 
 SEED_OPENING = (
     "President Volodymyr Zelenskyy visited the frontline city of Kupyansk. "
@@ -94,3 +103,18 @@ def test_name_after_a_possessive_organisation_is_the_person_alone() -> None:
     """A person named after an organisation's possessive is the person alone."""
     names = find_names("Iowa State University's Dianne Bystrom agreed.")
     assert [m.name for m in names] == ["Dianne Bystrom"]
+
+
+def test_lazy_resolution_stops_at_the_nearest_fitting_name() -> None:
+    """Names supplied latest first are read only as far as the first one that fits."""
+    text = "Joe Biden spoke first. Then Kamala Harris took the stage."
+    mentions = find_names(text, people_only=True)
+    read: list[str] = []
+
+    def latest_first() -> Iterator[NameMention]:
+        for mention in reversed(mentions):
+            read.append(mention.name)
+            yield mention
+
+    assert resolve_latest_first(("pronoun", "she"), latest_first) == "Kamala Harris"
+    assert read == ["Kamala Harris"]

@@ -282,3 +282,12 @@ def test_any_text_gives_verbatim_quotes_and_never_fails(text: str) -> None:
     for quote in find_quotes(text):
         assert quote.text
         assert quote.text in text
+
+
+def test_he_resolves_to_the_narrative_name_not_one_inside_a_quotation() -> None:
+    text = (
+        "Senator John Smith spoke in Denver on Monday.\n\n"
+        "“I told Mary Jones that the bill would pass this week,” Smith said.\n\n"
+        "“We have the votes and we will use them,” he added."
+    )
+    assert [q.speaker for q in find_quotes(text)] == ["John Smith", "John Smith"]
