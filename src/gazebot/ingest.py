@@ -296,7 +296,14 @@ class Ingestor:
             return report
         if parsed.warning:
             log.warning("feed %s read leniently: %s", feed.url, parsed.warning)
-        report.merge(await self.ingest_items(parsed, feed_id=feed.id))
+        items = await self.ingest_items(parsed, feed_id=feed.id)
+        if items.errors:
+            # Items without a link, pages that failed: the feed stays healthy, but say which.
+            log.info(
+                "feed %s: %d item(s) not stored: %s",
+                feed.url, len(items.errors), "; ".join(items.errors[:5]),
+            )
+        report.merge(items)
         await self._record_success(feed, fetched, title=parsed.title)
         return report
 
