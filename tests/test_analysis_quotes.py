@@ -291,3 +291,19 @@ def test_he_resolves_to_the_narrative_name_not_one_inside_a_quotation() -> None:
         "“We have the votes and we will use them,” he added."
     )
     assert [q.speaker for q in find_quotes(text)] == ["John Smith", "John Smith"]
+
+
+def test_quote_in_parentheses_with_its_cue_is_a_quote() -> None:
+    text = (
+        "The chair called the vote twice.\n\n"
+        "(“I don’t want to have fisticuffs,” said Ron Armstrong, the party chairman.)"
+    )
+    assert find_quotes(text) == [Quote("I don’t want to have fisticuffs,", "Ron Armstrong")]
+
+
+def test_quote_followed_by_a_dashed_aside_is_still_a_quote() -> None:
+    text = (
+        "Billionaire entrepreneur Peter Thiel said, "
+        '"I am proud to be gay. I am proud to be a Republican" - the first to say so on that stage.'
+    )
+    assert find_quotes(text) == [Quote("I am proud to be gay. I am proud to be a Republican", "Peter Thiel")]

@@ -97,7 +97,8 @@ _CUE_WORDS = (
     r"|rejoined|interrupted|asserted|asserts|maintained|maintains|confided|cracked|griped|grumbled"
     r"|crowed|gushed|raved|hinted|speculated|surmised|reasoned|ventured|confessed|reflected"
     r"|points out|pointed out|questioned|pressed|summed up|laughed|boomed|exhorted|remarking"
-    r"|barked|growled|concludes"
+    r"|barked|growled|concludes|opined|opines|interjecting|interjects|sings|sang|chanting"
+    r"|yelling|shouting|shouts|yells|exclaiming|exclaims|joking|quipping|recalling|recounting"
     r"|countered|stated"
     r"|observes|adds|notes|explains"
     r"|recalled|read|reads"
@@ -148,7 +149,7 @@ _SENTENCE_END = re.compile(
     r"(?<!\bNo\.)(?<!\bvs\.)(?<!\bU\.S\.)(?<!\b[A-ZА-ЯІЇЄҐ]\.)"
     r"[)\"”’»']*\s+(?=[\"“«„‘'A-ZА-ЯІЇЄҐ(])"
 )
-_OPENS_SPEECH = re.compile(r"(?:[.!?…:;][)\"”’»']*\s*|[”\"»’']\s+|[—–]\s*|\s--?\s*)$")
+_OPENS_SPEECH = re.compile(r"(?:[.!?…:;][)\"”’»']*\s*|[”\"»’']\s+|[—–]\s*|\s--?\s*|(?<!\w)\()$")
 # "he said, “…”", "Trump told reporters on Monday, “…”": the cue a few words before the comma.
 _CUE_THEN_COMMA = re.compile(rf"(?<![\w-])(?:{_CUE_WORDS})(?:[\s\u00a0]+[^\s,]+){{0,6}},\s*$")
 _OBJECT_CUE_THEN_NAME = re.compile(
@@ -157,6 +158,7 @@ _OBJECT_CUE_THEN_NAME = re.compile(
 # "… Dianne Bystrom agreed." / "… said in a statement.": a sentence whose cue is its end.
 _CUE_ENDS_SENTENCE = re.compile(rf"(?<![\w-])(?:{_CUE_WORDS})(?:[\s\u00a0]+[^\s.]+){{0,4}}[.:]$")
 _QUOTE_MARK = re.compile(r"[«»„“”\"‘’]|''")
+_DASH_AFTER = re.compile(r"\s+(?:[-—–]|--)\s")
 _CLOSES_SENTENCE = re.compile(r"[.…]\W*$")
 _UPPER_START = re.compile(r"\W*[A-ZА-ЯІЇЄҐ]")
 # " Trump said." / " Beck questioned." — a sentence that is nothing but a cue.
@@ -311,7 +313,8 @@ def _speech_kind(text: str, pair: _Pair, before: str, after: str) -> int:
         return _NOT_SPEECH
     # “Many would consider that an embarrassment” if she lost …: a quoted fragment carried on
     # by the reporter, not a quotation (unless a cue follows at once: “…” he said).
-    if not ends_clause and after.strip(" \u00a0.!?;") and not cue_at_once:
+    # (A dash after the quote sets off the reporter's aside: “…” - the first to say so.)
+    if not ends_clause and after.strip(" \u00a0.!?;)") and not cue_at_once and not _DASH_AFTER.match(after):
         return _NOT_SPEECH
     first_letter = _FIRST_LETTER.search(inner)
     if first_letter is not None and first_letter.group().islower():
