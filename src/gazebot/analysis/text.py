@@ -89,11 +89,15 @@ _OPENER_WORDS = _word_set(
     """
 )
 
-_INITIAL = re.compile(r"(?:^|[\s(\"“«])(?:[A-ZА-ЯІЇЄҐ]\.)+$")
-_LAST_TOKEN = re.compile(r"([\w.’'-]+)[.]$")
+# Initials ("J.", "U.S."): capital letters, each with its full stop, after a space or an
+# opening mark. Read by scanning back from the stop: a `$`-anchored regex search tried every
+# start in the window, and was most of the time spent splitting sentences.
+_INITIAL_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ" + "".join(map(chr, range(0x410, 0x430))) + "ІЇЄҐ")
+_BEFORE_INITIALS = "(\"“«"
+# Characters of the word a full stop ends, besides letters, digits and "_".
+_WORD_MARKS = "_.’'-"
 # Enough text before a full stop to read the abbreviation or initials it ends.
 _LOOK_BACK = 40
-_NUMBER_END = re.compile(r"\d[.]$")
 _OPENERS = '"“«„'
 _STRAIGHT_QUOTE = '"'
 
@@ -162,10 +166,9 @@ def _stop_continues(before: str, following: str) -> bool:
     """Does the full stop that ends `before` leave the sentence going on, given the word
     after it (an abbreviation, an initial, a decimal or a reference number)?"""
     next_word = following.lstrip("\"“«„‘'(").rstrip(".,;:!?\"”»’')").lower()
-    if _NUMBER_END.search(before):
+    if len(before) > 1 and before[-2].isdecimal():
         return following[0].isdigit()
-    token = _LAST_TOKEN.search(before)
-    word = token.group(1).lower().lstrip("'’-") if token else ""
+    word = _word_before_stop(before).lower().lstrip("'’-")
     if word in _NAME_PREFIXES:
         return True
     if word in _NUMBER_PREFIXES:
@@ -174,7 +177,27 @@ def _stop_continues(before: str, following: str) -> bool:
         return False
     if word in _AMBIGUOUS:
         return next_word not in _OPENER_WORDS
-    return bool(_INITIAL.search(before)) or (len(word) == 1 and word.isalpha())
+    return _ends_with_initials(before) or (len(word) == 1 and word.isalpha())
+
+
+def _word_before_stop(before: str) -> str:
+    """The run of word characters, dots, apostrophes and hyphens the final full stop ends
+    ("U.S" in "the U.S."), without that stop."""
+    start = len(before) - 1
+    while start > 0 and (before[start - 1].isalnum() or before[start - 1] in _WORD_MARKS):
+        start -= 1
+    return before[start:-1]
+
+
+def _ends_with_initials(before: str) -> bool:
+    """Does `before` end with initials ("J.", "U.S.") that open at its start, after white
+    space or after an opening bracket or quote mark?"""
+    start = len(before)
+    while start > 1 and before[start - 1] == "." and before[start - 2] in _INITIAL_LETTERS:
+        start -= 2
+    if start == len(before):
+        return False
+    return start == 0 or before[start - 1].isspace() or before[start - 1] in _BEFORE_INITIALS
 
 
 def _quote_state(text: str, depth: int, straight_open: bool) -> tuple[int, bool]:
