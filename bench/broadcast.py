@@ -92,7 +92,7 @@ class FakeApiProcess:
 
 
 def make_bot(base_url: str) -> Bot:
-    request = HTTPXRequest(connection_pool_size=32, read_timeout=10.0)
+    request = HTTPXRequest(connection_pool_size=16, read_timeout=10.0)
     return Bot(DEFAULT_TOKEN, base_url=base_url, request=request)
 
 

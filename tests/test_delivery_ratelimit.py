@@ -56,5 +56,5 @@ def test_in_flight_calls_are_the_fewest_that_keep_the_rate() -> None:
     assert in_flight_limit(30, 0.005, 32) == 1  # a nearby API: one at a time keeps up
     assert in_flight_limit(30, 0.120, 32) == 8  # Telegram across the internet
     assert in_flight_limit(300, 0.040, 32) == 24
-    assert in_flight_limit(300, 2.0, 32) == 32  # never more than the cap
+    assert in_flight_limit(300, 2.0, 16) == 16  # never more than the cap
     assert in_flight_limit(30, 0.0, 32) == 1

@@ -56,7 +56,7 @@ class SenderPolicy:
     batch_size: int = 500
     idle_poll: float = 1.0
     in_flight: int | None = None  # None: from the send rate and latency (see in_flight_limit)
-    max_in_flight: int = 32
+    max_in_flight: int = 16  # beyond this, httpx connection-pool bookkeeping costs more than it gains
 
 
 def in_flight_limit(send_rate: float, latency: float, cap: int) -> int:
