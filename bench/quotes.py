@@ -36,8 +36,9 @@ A predicted quote matches a gold quote of the same article when the keys are equ
 Precision = matched / predicted, recall = matched / gold, F1 their harmonic mean.
 
 Speaker accuracy: over matched gold quotes whose Source is a name — the Source's head (the text
-before its first comma) starts with a capital letter and is not a pronoun or a "The/A …"
-description — the share whose predicted speaker's last word equals the Source head's last word
+before its first comma, and before " of " when a name of two words or more precedes it:
+"Gov. Terry E. Branstad of Iowa") starts with a capital letter and is not a pronoun or a
+"The/A …" description — the share whose predicted speaker's last word equals the Source head's last word
 (the surname; "Mr.", "Jr." and parenthesised party tags dropped, case-insensitive). A quote
 whose speaker we leave as None counts as wrong.
 
@@ -149,6 +150,10 @@ def gold_name(source: str | None) -> str | None:
     head = re.sub(r"\([^)]*\)", "", source).strip().split(",")[0].strip()
     if not head[:1].isupper() or head.split()[0].lower() in NOT_NAME_HEADS:
         return None
+    # "Gov. Terry E. Branstad of Iowa" is Branstad ("Secretary of State John Kerry" is Kerry).
+    person, of, _ = head.partition(" of ")
+    if of and len(person.split()) >= 2 and person.split()[-1][:1].isupper():
+        return person
     return head
 
 

@@ -307,3 +307,16 @@ def test_quote_followed_by_a_dashed_aside_is_still_a_quote() -> None:
         '"I am proud to be gay. I am proud to be a Republican" - the first to say so on that stage.'
     )
     assert find_quotes(text) == [Quote("I am proud to be gay. I am proud to be a Republican", "Peter Thiel")]
+
+
+def test_speaker_is_the_person_not_the_place_or_body_after_of() -> None:
+    text = (
+        "Delegates cheered in Cleveland.\n\n"
+        "“There is just a passion for Donald,” said Robert Antonacci of the New York delegation."
+    )
+    assert [q.speaker for q in find_quotes(text)] == ["Robert Antonacci"]
+
+
+def test_party_tag_in_parentheses_is_not_the_speaker() -> None:
+    text = "Rep. Earl Blumenauer (D-Ore.) said, “There is tremendous energy in a whole host of races.”"
+    assert [q.speaker for q in find_quotes(text)] == ["Earl Blumenauer"]

@@ -173,6 +173,7 @@ _PHRASE_END = re.compile(
     r"[,;:!?()]|\.(?<!\bMr\.)(?<!\bMrs\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bSen\.)(?<!\bRep\.)"
     r"(?<!\bGov\.)(?<!\bGen\.)(?<!\bSt\.)(?<!\b[A-Z]\.)(?=\s|$)"
 )
+_PARENTHESES = re.compile(r"\([^()]*\)")
 _FIRST_LETTER = re.compile(r"[^\W\d_]")
 _BARE_CUE = re.compile(rf"(?<![\w-])(?:{_CUE_WORDS})\s*$")
 _TERMINAL = re.compile(r"[,.!?…:;—–-]\s*$")
@@ -237,6 +238,16 @@ def _pairs(text: str) -> list[_Pair]:
             _Pair(match.start(), match.end(), inner_start, inner_end, paragraph_start, paragraph_end)
         )
     return pairs
+
+
+def _follows_a_word(text: str, pair: _Pair) -> bool:
+    """Whether the quote mark follows a word that is not a cue, with no source tag after it."""
+    lead = text[max(0, pair.start - 40) : pair.start].rstrip(" \u00a0")
+    return (
+        lead[-1:].isalnum()
+        and _BARE_CUE.search(lead + " ") is None
+        and _SOURCE_TAG.match(text, pair.end) is None
+    )
 
 
 def _sentence_before(text: str, pair: _Pair) -> str:
@@ -325,9 +336,9 @@ def _speech_kind(text: str, pair: _Pair, before: str, after: str) -> int:
 
 def _reference_in_subject(phrase: str) -> tuple[ReferenceKind, str] | None:
     """The person in a cue's subject: the head before any comma, else a name in the apposition."""
-    head, _, apposition = phrase.strip(" ,\u00a0").partition(",")
+    head, _, apposition = _PARENTHESES.sub("", phrase).strip(" ,\u00a0").partition(",")
     if head.strip() and _word_count(head) <= _SUBJECT_WORDS:
-        names = find_names(head)
+        names = _head_names(head)
         if names:
             return ("name", names[-1].name)
         reference = reference_at(head)
@@ -340,13 +351,25 @@ def _reference_in_subject(phrase: str) -> tuple[ReferenceKind, str] | None:
     return None
 
 
+def _head_names(phrase: str) -> list[NameMention]:
+    """The names in a noun phrase, leaving out those after "of" when a name comes before it:
+    "Mujtaba Rahman of the Eurasia Group" is Rahman (but "Secretary of State John Kerry" is
+    Kerry)."""
+    head, of, _ = phrase.partition(" of ")
+    if of:
+        names = find_names(head)
+        if names:
+            return names
+    return find_names(phrase)
+
+
 def _reference_after_cue(fragment: str) -> tuple[ReferenceKind, str] | None:
     """The person named right after a cue: “…,” said Clinton, the former secretary …"""
     phrase_end = _PHRASE_END.search(fragment)
     phrase = fragment[: phrase_end.start()] if phrase_end else fragment
     if _word_count(phrase) > 8:
         return None
-    names = find_names(phrase)
+    names = _head_names(phrase)
     if names:
         # The head of "said Virginia delegate Beau Correll" is the last name in it.
         return ("name", names[-1].name)
@@ -396,8 +419,8 @@ def _reference_from_before(before: str) -> tuple[ReferenceKind, str] | None:
     cue = cues[-1]
     if cue.group().lower() in _OBJECT_CUES:
         return _reference_after_cue(before[cue.end() :])
-    subject = before[: cue.start()]
-    names = find_names(subject)
+    subject = _PARENTHESES.sub("", before[: cue.start()])
+    names = _head_names(subject)
     if names:
         return ("name", names[-1].name)
     reference = reference_at(subject.split(",")[-1]) if subject.strip() else None
@@ -451,17 +474,13 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
     if not pairs:
         return []
     speech: list[tuple[_Pair, str, str, int]] = []
-    for index, pair in enumerate(pairs):
-        # Most quote marks in running text follow a word ("the group “Kupyansk”"): unless that
-        # word is a cue ("says “…”"), nothing can make them speech, so skip the work below.
-        lead = text[max(0, pair.start - 40) : pair.start].rstrip(" \u00a0")
-        if (
-            lead[-1:].isalnum()
-            and _BARE_CUE.search(lead + " ") is None
-            and _SOURCE_TAG.match(text, pair.end) is None
-        ):
-            continue
-        limit = pairs[index + 1].start if index + 1 < len(pairs) else len(text)
+    # Most quote marks in running text follow a word ("the group “Kupyansk”"): unless that word
+    # is a cue ("says “…”"), nothing can make them speech, so the work below skips them.
+    candidates = [pair for pair in pairs if not _follows_a_word(text, pair)]
+    for index, pair in enumerate(candidates):
+        # The clause after a quote runs on past a quoted name (“…,” Bill Eastland, wearing
+        # “Ted Cruz” pins, said) up to the next quote that could be speech.
+        limit = candidates[index + 1].start if index + 1 < len(candidates) else len(text)
         before = _sentence_before(text, pair)
         after = _clause_after(text, pair, limit)
         kind = _speech_kind(text, pair, before, after)
