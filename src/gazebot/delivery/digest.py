@@ -279,11 +279,13 @@ class DigestScheduler:
         while True:
             due = [
                 sub
-                for sub in await self._digests.due_subscribers(now, self._batch_size + len(seen))
+                for sub in await self._digests.due_subscribers(now, self._batch_size)
                 if sub.chat_id not in seen
-            ][: self._batch_size]
+            ]
             if not due:
-                break  # everyone due has been handled (a row changed meanwhile is not retried)
+                # Everyone due has been handled; a row the bot changed while we worked is left
+                # for the next pass, which reads its new settings.
+                break
             seen.update(sub.chat_id for sub in due)
             follows = await self._digests.follows([sub.chat_id for sub in due])
             outcomes = [await self._outcome(sub, follows.get(sub.chat_id, []), builder, now) for sub in due]
