@@ -320,3 +320,8 @@ def test_speaker_is_the_person_not_the_place_or_body_after_of() -> None:
 def test_party_tag_in_parentheses_is_not_the_speaker() -> None:
     text = "Rep. Earl Blumenauer (D-Ore.) said, “There is tremendous energy in a whole host of races.”"
     assert [q.speaker for q in find_quotes(text)] == ["Earl Blumenauer"]
+
+
+def test_short_quote_after_a_cue_and_colon_is_a_quote() -> None:
+    text = "Ted Cruz kept smiling as a heckler in the back row yelled: “You suck!”"
+    assert [q.text for q in find_quotes(text)] == ["You suck!"]

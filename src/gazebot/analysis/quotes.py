@@ -315,7 +315,9 @@ def _speech_kind(text: str, pair: _Pair, before: str, after: str) -> int:
         # “These guys know how,” said Sherman, speaking of politicians, “and leave …”
         lower_after_comma = before.rstrip().endswith(",") and inner[:1].islower()
         return _CONTINUATION if lower_after_comma else _NOT_SPEECH
-    if words <= _SHORT_QUOTE_WORDS and not (ends_clause and (cue_after or follows_cue)):
+    # "the heckler yelled: “You suck!”": a cue and a colon introduce even a short quotation.
+    colon_cue = before.rstrip().endswith(":") and _CUE.search(before[-40:]) is not None
+    if words <= _SHORT_QUOTE_WORDS and not (ends_clause and (cue_after or follows_cue or colon_cue)):
         # “…,” he said. “Very good.” — a short clause only as the end of a split quotation.
         return _CONTINUATION if ends_clause else _NOT_SPEECH
     # A quoted title or name runs on into the reporter's sentence: “Code 9.2” was formed …,
