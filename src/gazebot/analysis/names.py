@@ -226,7 +226,10 @@ def find_names(
             continue
         # A title is either trimmed off the run ("President") or a lower-case word before it
         # ("spokeswoman Hope Hicks"); looking only then keeps this loop cheap.
-        title = _title_before(text, start) if first > 0 or _may_follow_title(text, start) else None
+        may_have_title = (
+            words[first - 1].lower() in _TITLE_TAIL_WORDS if first > 0 else _may_follow_title(text, start)
+        )
+        title = _title_before(text, start) if may_have_title else None
         written = text[start : start + len(name)]
         full = last - first - sum(1 for w in words[first:last] if w.lower() in _HONORIFICS) >= 2
         mentions.append(NameMention(start, start + len(name), written, title, full))
