@@ -325,3 +325,16 @@ def test_party_tag_in_parentheses_is_not_the_speaker() -> None:
 def test_short_quote_after_a_cue_and_colon_is_a_quote() -> None:
     text = "Ted Cruz kept smiling as a heckler in the back row yelled: “You suck!”"
     assert [q.text for q in find_quotes(text)] == ["You suck!"]
+
+
+def test_curly_quote_closed_by_a_straight_mark_does_not_swallow_the_cue() -> None:
+    """Mixed marks (“…," then "…”) are two parts around the cue, not one quote holding it."""
+    text = (
+        "Donald Trump celebrated in Manchester.\n\n"
+        '“We are going to start winning again and we are going to win so much," Trump said '
+        'at his victory party. "You are going to be so happy.”'
+    )
+    assert [q.text for q in find_quotes(text)] == [
+        "We are going to start winning again and we are going to win so much,",
+        "You are going to be so happy.",
+    ]

@@ -55,7 +55,7 @@ _QUOTE_PAIR = re.compile(
     # leading lookahead, which it would evaluate at every character.
     r"(?:«(?P<guillemet>[^«»\n]*(?:«[^«»\n]*»[^«»\n]*)*)»"
     r"|„(?P<low>[^„“”\n]*)[“”]"
-    r"|“(?P<curly>[^“”\n]*(?:“[^“”\n]*”[^“”\n]*)*)”"
+    r"|“(?P<curly>[^“”\"\n]*(?:“[^“”\"\n]*”[^“”\"\n]*)*)”"
     r"|“(?P<mixed>[^“”\"\n]*)\""
     r"|\"(?P<straight_curly>[^\"“”\n]*)”"
     r"|''(?P<doubled>(?:[^'\n]|'(?!'))*)''"
