@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
@@ -157,14 +158,16 @@ def find_via(furniture: Iterable[str], story: str, outlet: str | None) -> str | 
 def detect_language(text: str) -> str:
     """ISO 639-1 code from letters and function words: "uk", "ru", "en", "de", "fr", "es"."""
     sample = text[:_SAMPLE]
-    cyrillic = len(_CYRILLIC.findall(sample))
-    if cyrillic * 4 > len(sample) or cyrillic > len(_LATIN.findall(sample)):
-        ukrainian = len(_UKRAINIAN_ONLY.findall(sample))
-        russian = len(_RUSSIAN_ONLY.findall(sample))
-        return "ru" if russian > ukrainian else "uk"
-    words = _LATIN_WORD.findall(sample.lower())
+    # Most text has no Cyrillic at all: one search spares counting letters.
+    if _CYRILLIC.search(sample):
+        cyrillic = len(_CYRILLIC.findall(sample))
+        if cyrillic * 4 > len(sample) or cyrillic > len(_LATIN.findall(sample)):
+            ukrainian = len(_UKRAINIAN_ONLY.findall(sample))
+            russian = len(_RUSSIAN_ONLY.findall(sample))
+            return "ru" if russian > ukrainian else "uk"
+    word_counts = Counter(_LATIN_WORD.findall(sample.lower()))
     counts = {
-        language: sum(1 for word in words if word in stopwords)
+        language: sum(word_counts[word] for word in stopwords)
         for language, stopwords in _LATIN_STOPWORDS.items()
     }
     best = max(counts, key=lambda language: counts[language])
