@@ -121,9 +121,10 @@ def no_match(words: str) -> str:
 
 
 def search_header(words: str, first: int) -> str:
+    """Plain text: the caller sets it in bold and escapes it (HTML here would show as tags)."""
     if first == 0:
-        return f"Stories about <b>{_shown(words)}</b>, best first:"
-    return f"More stories about <b>{_shown(words)}</b>:"
+        return f"Stories about {clean(words)}, best first:"
+    return f"More stories about {clean(words)}:"
 
 
 def followed(topic: str, *, added: bool, topics: Sequence[str]) -> str:
