@@ -5,14 +5,14 @@ gets one short answer or is ignored — never a traceback, never the error handl
 a reply the strict fake refuses — and the database's user-visible state (subscribers, follows,
 feeds, broadcasts, outbox) changes only where the case says it may.
 
-Catalogue (42 cases):
+Catalogue (43 cases):
 - Commands with bad text (19, `BAD_COMMANDS`): an unknown command, an unknown command with a
   4,000-character argument, a bare "/", "/latest" with garbage / a negative / a huge / a
   4,000-digit count, "/time" with garbage and with 4,000 characters, "/timezone" with a path
   traversal and with 4,000 characters, "/topic", "/follow" and "/unfollow" with 4,000 characters,
   "/topic" with control characters (NUL, escape, bidi override), "/follow" with only control
   characters and HTML, a command addressed to another bot, a command in upper case with a bad
-  time and one with an RTL override in its name.
+  time and one with an RTL override in its name; and (1) /topic words with "&" shown once as typed.
 - Admin commands from a non-admin (5): /breaking, /addfeed, /removefeed, /feeds, /stats.
 - Admin commands with bad arguments (4): /addfeed with a 4,000-character non-URL, with a
   javascript: URL; /removefeed with control characters; /breaking with 4,000 characters of
@@ -378,3 +378,11 @@ async def test_stale_more_and_unknown_zone_buttons_answer_without_failing(
     assert handler_failures(caplog) == []
     assert_fake_accepted_everything(bot.fake)
     await asyncio.sleep(0)
+
+
+async def test_search_words_with_markup_are_shown_once_as_typed(bot: BotUnderTest) -> None:
+    """The /topic header shows the person's words as they typed them: never as escaped tags."""
+    [reply, *_] = await bot.send(USER, "/topic Kharkiv & power")
+    first_line = reply.text.split("\n", 1)[0]
+    assert first_line == "Stories about Kharkiv & power, best first:"
+    assert reply.entities_of("bold")[0] == first_line
