@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-__all__ = ["detect_language", "find_outlet", "find_via", "reading_minutes"]
+__all__ = ["detect_language", "find_outlet", "find_via", "minutes_for_words", "reading_minutes"]
 
 WORDS_PER_MINUTE = 230
 # Ukrainian words are longer on average than English ones: fewer of them per minute.
@@ -176,5 +176,10 @@ def detect_language(text: str) -> str:
 
 def reading_minutes(text: str, language: str = "en") -> int:
     """Minutes to read the text at an ordinary reading pace, rounded up."""
+    return minutes_for_words(len(text.split()), language)
+
+
+def minutes_for_words(words: int, language: str = "en") -> int:
+    """Minutes to read `words` words at an ordinary reading pace, rounded up (at least one)."""
     pace = WORDS_PER_MINUTE_UK if language in {"uk", "ru"} else WORDS_PER_MINUTE
-    return max(1, math.ceil(len(text.split()) / pace))
+    return max(1, math.ceil(words / pace))

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from gazebot.analysis.text import Sentence
 
-__all__ = ["FEATURE_NAMES", "WORD_BUDGET", "sentence_features", "summarize"]
+__all__ = ["FEATURE_NAMES", "WORD_BUDGET", "sentence_features", "summarize", "word_counts"]
 
 
 def _word_set(words: str) -> frozenset[str]:
@@ -24,7 +24,8 @@ MAX_SENTENCES = 3
 _SHORTLIST = 10
 
 _STEM_LENGTH = 6
-# `\w` rather than `[^\W_]`: twice as fast to scan, and news text has no underscores to tell.
+# Underscores are blanked before the scan ("___" separators are no word): `\w` then reads as
+# `[^\W_]`, and scans twice as fast.
 _WORD = re.compile(r"\w+(?:[’']\w+)*")
 _DIGIT = re.compile(r"\d")
 _QUOTE_MARK = re.compile(r"[\"“”«»„]")
@@ -80,17 +81,18 @@ _WEIGHTS = (
 def _content_words(text: str) -> frozenset[str]:
     """The sentence's content words, crudely stemmed (the first six letters: enough to match
     "profit" with "profits", language-blind)."""
-    words = set(_WORD.findall(text.lower()))
+    words = set(_WORD.findall(text.lower().replace("_", " ")))
     words -= _STOPWORDS
     return frozenset([word[:_STEM_LENGTH] for word in words if len(word) > 1])
 
 
 def sentence_features(sentences: Sequence[Sentence], title: str = "") -> list[list[float]]:
     """One feature row per sentence, in the order of FEATURE_NAMES."""
-    return [list(row) for row in _feature_rows(sentences, title, _word_counts(sentences))]
+    return [list(row) for row in _feature_rows(sentences, title, word_counts(sentences))]
 
 
-def _word_counts(sentences: Sequence[Sentence]) -> list[int]:
+def word_counts(sentences: Sequence[Sentence]) -> list[int]:
+    """Each sentence's length in white-space separated words (also what reading time counts)."""
     return [len(sentence.text.split()) for sentence in sentences]
 
 
@@ -149,17 +151,24 @@ def _probabilities(sentences: Sequence[Sentence], title: str, word_counts: Seque
     ]
 
 
-def summarize(sentences: Sequence[Sentence], title: str = "", budget: int = WORD_BUDGET) -> tuple[str, ...]:
+def summarize(
+    sentences: Sequence[Sentence],
+    title: str = "",
+    budget: int = WORD_BUDGET,
+    lengths: Sequence[int] | None = None,
+) -> tuple[str, ...]:
     """The two or three sentences, at most `budget` words together, that carry the most
     summary-worthy words, in article order (one when no two fit).
 
     Among the likeliest sentences, the chosen set maximises the expected number of words a
     reader's summary would share with it (each sentence's words times its probability), so a
     short card still fills its budget; a lone sentence longer than the budget is given only
-    when nothing else fits, since a card needs something to say."""
+    when nothing else fits, since a card needs something to say. `lengths`, if given, is
+    `word_counts(sentences)` already counted by the caller."""
     if not sentences:
         return ()
-    lengths = _word_counts(sentences)
+    if lengths is None:
+        lengths = word_counts(sentences)
     chances = _probabilities(sentences, title, lengths)
     shortlist = sorted(range(len(sentences)), key=lambda i: (-chances[i], i))[:_SHORTLIST]
     best = _best_set(shortlist, lengths, [lengths[i] * chances[i] for i in range(len(sentences))], budget)
