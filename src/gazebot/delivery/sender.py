@@ -133,6 +133,7 @@ class Sender:
         self._latency = 0.0  # moving average of sendMessage round trips, seconds
         self._tasks: set[asyncio.Task[None]] = set()
         self._delivered: list[tuple[int, int, datetime]] = []
+        self._unrecorded: list[int] = []
         self._queues: dict[int | None, deque[OutboxRow]] = {}
         self._turns: deque[int | None] = deque()
         self._waiting_for_chat: list[tuple[float, OutboxRow]] = []
@@ -176,6 +177,13 @@ class Sender:
             await self._report_progress()
 
     async def _step(self) -> None:
+        if self._unrecorded:
+            unrecorded, self._unrecorded = self._unrecorded, []
+            try:
+                await self._outbox.release(unrecorded)
+            except Exception:
+                self._unrecorded[:0] = unrecorded
+                raise
         free = self.in_flight_limit - len(self._tasks)
         if free <= 0:
             await asyncio.wait(self._tasks, return_when=asyncio.FIRST_COMPLETED)
@@ -304,8 +312,11 @@ class Sender:
         try:
             await self._attempt(row)
         except Exception:
-            # The row stays `sending` and is retried at the next start; never lose the worker.
+            # The outcome could not be recorded (the database refused): the row is still
+            # `sending` and was not delivered, so it goes back to pending once the database
+            # accepts writes again. Never lose the worker over it.
             log.exception("could not record the outcome of outbox row %d", row.id)
+            self._unrecorded.append(row.id)
         finally:
             self._known.discard(row.id)
             self._in_flight_ids.discard(row.id)
@@ -332,7 +343,11 @@ class Sender:
             self._latency += (time.monotonic() - started - self._latency) * 0.1
             self._delivered.append((row.id, message_id, self._clock.now()))
             if not self._turns and not self._waiting_for_chat:
-                await self._record_delivered()  # nothing to claim soon: record it now
+                try:
+                    await self._record_delivered()  # nothing to claim soon: record it now
+                except Exception:
+                    # Kept in memory and recorded with the next claim; never resent meanwhile.
+                    log.warning("could not record delivered messages yet; will retry", exc_info=True)
 
     async def _on_retry_after(self, row: OutboxRow, seconds: float) -> None:
         self.rate_limited += 1
