@@ -123,3 +123,8 @@ async def test_a_failed_transaction_leaves_nothing_behind(store: Store) -> None:
     with pytest.raises(RuntimeError):
         await insert_then_fail()
     assert await store.feeds.all() == []
+
+
+async def test_a_database_in_a_missing_directory_is_one_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="cannot open database"):
+        await Database.open(tmp_path / "missing" / "g.db")

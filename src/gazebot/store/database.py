@@ -49,6 +49,9 @@ class Database:
         `busy_timeout_ms` is how long one statement waits for another writer's lock."""
         path = Path(path)
         try:
+            # aiosqlite leaves its worker thread behind when the file cannot be opened, so find
+            # out with plain sqlite3 first and fail cleanly.
+            await asyncio.to_thread(_probe, path)
             writer = await _connect(path, busy_timeout_ms)
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open database {path}: {exc}") from exc
@@ -124,6 +127,10 @@ class Database:
                 exc,
             )
         return StoreError(f"database refuses writes: {exc}")
+
+
+def _probe(path: Path) -> None:
+    sqlite3.connect(path).close()
 
 
 async def _connect(path: Path, busy_timeout_ms: int) -> aiosqlite.Connection:
