@@ -31,3 +31,11 @@ def from_db(text: str | None) -> datetime | None:
     if text is None:
         return None
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
+def required_from_db(text: str | None) -> datetime:
+    """`from_db` for a NOT NULL column: a missing value means a corrupt row, not an absent time."""
+    moment = from_db(text)
+    if moment is None:
+        raise ValueError("a required timestamp is missing from the database row")
+    return moment

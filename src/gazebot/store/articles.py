@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from gazebot.analysis.card import Card
-from gazebot.clock import from_db, to_db
+from gazebot.clock import from_db, required_from_db, to_db
 from gazebot.models import Article, NewArticle
 from gazebot.store.database import Database
 
@@ -28,8 +28,7 @@ def content_hash(title: str, text: str) -> str:
 
 
 def _article(row: sqlite3.Row) -> Article:
-    fetched = from_db(row["fetched_at"])
-    assert fetched is not None
+    fetched = required_from_db(row["fetched_at"])
     return Article(
         id=row["id"],
         url=row["url"],

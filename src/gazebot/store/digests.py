@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from gazebot.analysis.card import Card
-from gazebot.clock import from_db, to_db
+from gazebot.clock import from_db, required_from_db, to_db
 from gazebot.store.database import Database
 from gazebot.store.outbox import NewOutboxRow, insert_body, insert_broadcast, insert_rows
 
@@ -62,10 +62,8 @@ class WaitingAlert:
 
 
 def _candidate(row: Any) -> CandidateArticle:
-    fetched = from_db(row["fetched_at"])
-    moment = from_db(row["sort_time"])
-    assert fetched is not None
-    assert moment is not None
+    fetched = required_from_db(row["fetched_at"])
+    moment = required_from_db(row["sort_time"])
     return CandidateArticle(
         id=row["id"],
         url=row["url"],
@@ -99,8 +97,7 @@ class DigestStore:
             rows = await cursor.fetchall()
         result = []
         for row in rows:
-            scheduled = from_db(row["next_digest_at"])
-            assert scheduled is not None
+            scheduled = required_from_db(row["next_digest_at"])
             result.append(
                 DueSubscriber(
                     chat_id=row["chat_id"],

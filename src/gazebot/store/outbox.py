@@ -17,7 +17,7 @@ from typing import Any
 
 import aiosqlite
 
-from gazebot.clock import from_db, to_db
+from gazebot.clock import from_db, required_from_db, to_db
 from gazebot.store.database import Database
 
 BLOCKED = "blocked"
@@ -77,8 +77,7 @@ class BroadcastCounts:
 
 
 def _broadcast(row: sqlite3.Row) -> Broadcast:
-    created = from_db(row["created_at"])
-    assert created is not None
+    created = required_from_db(row["created_at"])
     return Broadcast(
         id=row["id"],
         kind=row["kind"],

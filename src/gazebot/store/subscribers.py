@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 
-from gazebot.clock import from_db, to_db
+from gazebot.clock import from_db, required_from_db, to_db
 from gazebot.models import Subscriber
 from gazebot.schedule import next_digest_at
 from gazebot.settings import parse_hh_mm
@@ -16,8 +16,7 @@ MAX_FOLLOWS = 20
 
 
 def _subscriber(row: sqlite3.Row) -> Subscriber:
-    created = from_db(row["created_at"])
-    assert created is not None
+    created = required_from_db(row["created_at"])
     return Subscriber(
         chat_id=row["chat_id"],
         chat_type=row["chat_type"],
