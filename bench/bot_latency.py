@@ -58,16 +58,16 @@ from tests.fakebot import FakeBotAPI  # noqa: E402
 
 from gazebot.analysis import analyze  # noqa: E402
 from gazebot.analysis.card import Card  # noqa: E402
-from gazebot.analysis.topics import topic_key, topic_keys_for_query  # noqa: E402
+from gazebot.analysis.topics import topic_key  # noqa: E402
 from gazebot.app import build_application, running, runtime_of  # noqa: E402
 from gazebot.bot.ratelimit import RateLimiter  # noqa: E402
-from gazebot.bot.services import Services, search_words  # noqa: E402
+from gazebot.bot.services import Services  # noqa: E402
 from gazebot.clock import SystemClock, to_db  # noqa: E402
 from gazebot.delivery import Delivery  # noqa: E402
 from gazebot.ingest import Ingestor  # noqa: E402
 from gazebot.settings import load_settings  # noqa: E402
 from gazebot.store import Store  # noqa: E402
-from gazebot.store.articles import content_hash, fts_query  # noqa: E402
+from gazebot.store.articles import content_hash  # noqa: E402
 
 SEED = ROOT.parent / "shared" / "seed" / "000_abead91fc19a55a8.txt"
 TOPIC_QUERIES = {
@@ -182,22 +182,6 @@ async def like_scan(store: Store, word: str) -> list[object]:
         return list(await cursor.fetchall())
 
 
-async def bounded_search(store: Store, query: str) -> list[object]:
-    """The store query proposed for /topic: BM25 over the newest 1,000 matches only (ids grow
-    with time), so a word in every fourth story is not ranked across all of them."""
-    words = search_words(query)
-    match = fts_query(words, topic_keys_for_query(" ".join(words)))
-    async with store.db.reader.execute(
-        """SELECT a.id, a.url, a.title, a.analysis FROM (
-               SELECT rowid, bm25(articles_fts, 4.0, 1.0, 4.0) AS score FROM articles_fts
-               WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT 1000) m
-           JOIN articles a ON a.id = m.rowid
-           ORDER BY m.score, a.sort_time DESC LIMIT 6""",
-        (match,),
-    ) as cursor:
-        return list(await cursor.fetchall())
-
-
 async def service_path(db_path: Path, rounds: int) -> None:
     settings = load_settings(env_file=None, db_path=db_path, bot_token="1:bench")
     store = await Store.open(db_path)
@@ -229,11 +213,6 @@ async def service_path(db_path: Path, rounds: int) -> None:
             "store query alone: search(government)",
             await timed(rounds, lambda: services.search("government", 6)),
         )
-        for word in ("Kupyansk", "government"):
-            row(
-                f"bounded FTS query (proposed): {word}",
-                await timed(rounds, lambda w=word: bounded_search(store, w)),
-            )
         peer_rounds = max(5, rounds // 10)
         for word in ("Kupyansk", "government", "zyxwvut"):
             row(
