@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from telegram import LinkPreviewOptions, Message, Update
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import (
     ApplicationHandlerStop,
     BaseHandler,
@@ -65,7 +65,9 @@ async def _send(context: Context, chat_id: int, reply: render.Message) -> Messag
 
 
 async def _with_retry(call: Callable[[], Awaitable[T]]) -> T:
-    """One retry after a short 429 wait: a person's reply should arrive, a little late if need be."""
+    """One retry after a short 429 wait, or at once after a 502/5xx or a dropped connection: a
+    person's reply should arrive, a little late if need be. Never after a timeout (the message
+    may have arrived) or a 400 (it would be refused again)."""
     try:
         return await call()
     except RetryAfter as exc:
@@ -73,6 +75,11 @@ async def _with_retry(call: Callable[[], Awaitable[T]]) -> T:
         if float(wait) > MAX_RETRY_AFTER:
             raise
         await asyncio.sleep(float(wait))
+        return await call()
+    except NetworkError as exc:
+        if isinstance(exc, BadRequest | TimedOut):
+            raise
+        log.info("retrying a reply after %s", exc)
         return await call()
 
 
