@@ -1,9 +1,11 @@
 """Soak run: the real bot under 1,000 simulated users while feeds are polled, a breaking
 broadcast runs and 5% of Bot API calls fail (issue 6, "Show 4").
 
-Everything runs on 127.0.0.1 in this process: the fake Bot API (tests/fakebot, Telegram's default
-limits: 30 messages/s overall, 1/s per chat), a local news site whose live feed gains a story every
-20 s, and the real application (`gazebot.app.build_application` + `running`). 1,000 subscribers
+Everything runs on 127.0.0.1. This process runs the fake Bot API (tests/fakebot, Telegram's
+default limits: 30 messages/s overall, 1/s per chat), a local news site whose live feed gains a
+story every 20 s, and the driver; the real application (`gazebot.app.build_application` +
+`running`, logging via `configure_logging` at WARNING into a file) runs in a child process, so the
+memory figures are the bot's alone (the fake keeps every call and message it saw). 1,000 subscribers
 are created up front; then a driver sends mixed commands (/latest, /latest 3, /topic, /follow,
 /unfollow, /following, /settings, /help, /time, /timezone, /digest, unknown commands, /start) at
 `--rate` per second, each from a user with no command of theirs still unanswered (a person waits
@@ -15,8 +17,8 @@ message was delivered, so the answer is what gets lost): about 5% of calls in al
 Reported: commands sent and answered (with how many answers were the bot's apology or its
 slow-down note), unanswered after 30 s, p50/p95/max reply latency (command sent → first reply in
 that chat), the broadcast's outcome (subscribers reached, lost — must be 0 — and duplicated, which
-a delivered-but-timed-out send can cause), the fake's counts, and this process's RSS (which
-includes the fake server and the driver) at the start, every sixth of the run and the end.
+a delivered-but-timed-out send can cause), the fake's counts, and the bot process's RSS at the
+start, every sixth of the run and the end.
 No peer is run: the figures are absolute (a loss count and a growth trend), not a comparison.
 
 Run from the project root (only 127.0.0.1 is contacted):
@@ -29,11 +31,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import random
 import statistics
 import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from html import escape
@@ -46,7 +51,6 @@ from tests.bot_harness import ADMIN_ID, article_page, serve_news_site  # noqa: E
 from tests.fakebot import FakeBotAPI  # noqa: E402
 from tests.webserver import RecordedRequest, Response, WebServer  # noqa: E402
 
-from gazebot.app import build_application, running, runtime_of  # noqa: E402
 from gazebot.schedule import next_digest_at  # noqa: E402
 from gazebot.settings import load_settings  # noqa: E402
 from gazebot.store import Store  # noqa: E402
@@ -70,8 +74,8 @@ REPLY_TIMEOUT = 30.0
 HANG_SECONDS = 8.0  # past python-telegram-bot's 5 s read timeout
 
 
-def rss_kb() -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
+def rss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1])
     return 0
@@ -156,24 +160,26 @@ async def soak(args: argparse.Namespace) -> None:
         urls = serve_news_site(web)
         live = live_feed(web, started)
         breaking_url = web.add_page("/news/soak-breaking", article_page(BREAKING_TITLE, BREAKING_PARAGRAPHS))
-        settings = load_settings(
-            env_file=None, db_path=Path(tmp) / "soak.db", bot_token=fake.token,
-            telegram_api_url=fake.base_url, admin_ids=str(ADMIN_ID), allow_private_hosts="127.0.0.1",
-            fetch_interval=15, send_rate=args.send_rate, feeds=f"{urls['feed']},{live}",
-        )
-        async with running(build_application(settings)) as application:
-            store = runtime_of(application).store
-            assert store is not None
-            now = datetime.now(UTC)
-            for user in users:
-                await store.subscribers.subscribe(
-                    user, chat_type="private", timezone="UTC", digest_time="08:00",
-                    next_digest_at=next_digest_at(settings.timezone, settings.digest_time, now)
-                    + timedelta(days=1),
-                    now=now,
-                )
+        values = {
+            "db_path": str(Path(tmp) / "soak.db"), "bot_token": fake.token,
+            "telegram_api_url": fake.base_url, "admin_ids": str(ADMIN_ID),
+            "allow_private_hosts": "127.0.0.1", "fetch_interval": 15, "send_rate": args.send_rate,
+            "feeds": f"{urls['feed']},{live}",
+        }
+        settings = load_settings(env_file=None, **values)
+        store = await Store.open(settings.db_path)
+        now = datetime.now(UTC)
+        for user in users:
+            await store.subscribers.subscribe(
+                user, chat_type="private", timezone="UTC", digest_time="08:00",
+                next_digest_at=next_digest_at(settings.timezone, settings.digest_time, now)
+                + timedelta(days=1),
+                now=now,
+            )
+        log_path = Path(tmp) / "bot.log"
+        async with bot_process(values, log_path) as bot_pid:
             fake.fail_randomly(args.fail, seed=args.seed, methods=None, status=502)
-            tally.memory.append((0.0, rss_kb()))
+            tally.memory.append((0.0, rss_kb(bot_pid)))
             print(f"{args.users} subscribers; commands at {args.rate}/s for {args.duration:.0f} s; "
                   f"{args.fail:.0%} of calls answer 502 and a sendMessage hangs every 2 s", flush=True)
 
@@ -202,7 +208,7 @@ async def soak(args: argparse.Namespace) -> None:
                     fake.hang_next("sendMessage", seconds=HANG_SECONDS, deliver=rng.random() < 0.5)
                     next_hang += 2.0
                 if current >= next_memory:
-                    tally.memory.append((current - loop_started, rss_kb()))
+                    tally.memory.append((current - loop_started, rss_kb(bot_pid)))
                     next_memory += args.duration / 6
                 if broadcast_started is None and current >= broadcast_at:
                     broadcast_started = current
@@ -226,15 +232,62 @@ async def soak(args: argparse.Namespace) -> None:
                     break
                 await asyncio.sleep(0.5)
             finished = time.monotonic()
-            tally.memory.append((finished - loop_started, rss_kb()))
+            tally.memory.append((finished - loop_started, rss_kb(bot_pid)))
             articles = await store.articles.count()
             subscribers = set(users)
+        await store.close()
+        failures = log_path.read_text(errors="replace").count("handler failed on update")
+        print(f"bot process: {failures} handler failures logged (each answered by an apology "
+              "attempt)", flush=True)
         reached: dict[int, int] = {}
         for message in fake.sent_messages():
             if message.chat_id in subscribers and message.html.startswith(BROADCAST_MARK):
                 reached[message.chat_id] = reached.get(message.chat_id, 0) + 1
         report(args, tally, fake, counts, reached, subscribers, articles,
                broadcast_started, finished, loop_started)
+
+
+BOT_PROCESS = """
+import asyncio, json, sys
+sys.path.insert(0, sys.argv[2])
+from gazebot.app import build_application, running
+from gazebot.logs import configure_logging
+from gazebot.settings import load_settings
+
+async def main():
+    settings = load_settings(env_file=None, **json.loads(sys.argv[1]))
+    configure_logging("WARNING", secrets=[settings.require_token()])
+    async with running(build_application(settings)):
+        print("ready", flush=True)
+        await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+
+asyncio.run(main())
+"""
+
+
+@asynccontextmanager
+async def bot_process(values: dict[str, object], log_path: Path) -> AsyncIterator[int]:
+    """The real application in its own process (so its memory is its own); yields its pid and
+    stops it cleanly (stdin closed) at the end."""
+    with log_path.open("w") as log:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-c", BOT_PROCESS, json.dumps(values), str(PROJECT_ROOT / "src"),
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=log,
+        )
+        try:
+            assert process.stdout is not None
+            line = await asyncio.wait_for(process.stdout.readline(), 60)
+            if line.strip() != b"ready":
+                raise RuntimeError(f"the bot did not start; see {log_path}")
+            yield process.pid
+        finally:
+            if process.stdin is not None:
+                process.stdin.close()
+            try:
+                await asyncio.wait_for(process.wait(), 60)
+            except TimeoutError:
+                process.kill()
+                await process.wait()
 
 
 async def start_broadcast(fake: FakeBotAPI, url: str) -> None:
@@ -297,11 +350,14 @@ def report(
     took = f"{finished - broadcast_started:.0f} s" if broadcast_started else "not started"
     print(f"subscribers {len(subscribers)}, reached {len(reached)}, LOST {lost}, "
           f"duplicated {duplicated}; outbox {counts}; from Send to done {took}")
+    admin = [(c.method, c.status, str(c.params.get("text", ""))[:50]) for c in fake.calls
+             if str(c.params.get("chat_id", "")) == str(ADMIN_ID)][:8]
+    print(f"  the admin's chat: {admin}")
     print("\n== Bot API (fake) ==")
     print(f"calls {len(fake.calls)}, failed {failed_calls} ({failed_calls / max(1, len(fake.calls)):.1%}), "
           f"429s {fake.rate_limited}, fake internal errors {len(fake.internal_errors)}; "
           f"articles stored {articles}")
-    print("\n== memory (RSS of this process) ==")
+    print("\n== memory (RSS of the bot process) ==")
     print(", ".join(f"{at:.0f} s: {kb / 1024:.1f} MB" for at, kb in tally.memory))
     middle = [kb for _, kb in tally.memory[1:-1]] or [tally.memory[-1][1]]
     print(f"growth from the first sample after start to the end: "

@@ -5,14 +5,15 @@ gets one short answer or is ignored — never a traceback, never the error handl
 a reply the strict fake refuses — and the database's user-visible state (subscribers, follows,
 feeds, broadcasts, outbox) changes only where the case says it may.
 
-Catalogue (43 cases):
+Catalogue (44 cases):
 - Commands with bad text (19, `BAD_COMMANDS`): an unknown command, an unknown command with a
   4,000-character argument, a bare "/", "/latest" with garbage / a negative / a huge / a
   4,000-digit count, "/time" with garbage and with 4,000 characters, "/timezone" with a path
   traversal and with 4,000 characters, "/topic", "/follow" and "/unfollow" with 4,000 characters,
   "/topic" with control characters (NUL, escape, bidi override), "/follow" with only control
   characters and HTML, a command addressed to another bot, a command in upper case with a bad
-  time and one with an RTL override in its name; and (1) /topic words with "&" shown once as typed.
+  time and one with an RTL override in its name; and (2) /topic words with "&"
+  shown once as typed, a reply answered 502 once still arriving (retried).
 - Admin commands from a non-admin (5): /breaking, /addfeed, /removefeed, /feeds, /stats.
 - Admin commands with bad arguments (4): /addfeed with a 4,000-character non-URL, with a
   javascript: URL; /removefeed with control characters; /breaking with 4,000 characters of
@@ -113,7 +114,8 @@ async def running_forgeable_bot(
     make_settings: Callable[..., Settings], **overrides: Any
 ) -> AsyncIterator[BotUnderTest]:
     """Like `tests.bot_harness.running_bot`, with the forging fake."""
-    with ForgingFakeBotAPI() as fake, WebServer() as web:
+    fake = ForgingFakeBotAPI()
+    with fake, WebServer() as web:
         urls = serve_news_site(web)
         overrides.setdefault("feeds", urls["feed"])
         settings = bot_settings(make_settings, fake, **overrides)
@@ -129,6 +131,11 @@ async def bot(make_settings: Callable[..., Settings]) -> AsyncIterator[BotUnderT
         await started.send(USER, "/start")
         await started.send(USER, "/follow Kupiansk")
         yield started
+
+
+def forger(bot: BotUnderTest) -> ForgingFakeBotAPI:
+    assert isinstance(bot.fake, ForgingFakeBotAPI)
+    return bot.fake
 
 
 def state(db_path: Path) -> dict[str, list[tuple[Any, ...]]]:
@@ -274,7 +281,7 @@ async def test_groups_get_quiet_or_a_refusal_never_a_failure(
 
 async def test_a_channel_post_is_never_handled(bot: BotUnderTest) -> None:
     before = state(bot.settings.db_path)
-    bot.fake.send_channel_post(-100_777, "/start")
+    forger(bot).send_channel_post(-100_777, "/start")
     await bot.quiet(1.0)
     assert bot.fake.count_sent(-100_777) == 0
     assert bot.fake.pending_updates() == 0  # not left queued: dropped as unwanted
@@ -285,7 +292,7 @@ async def test_an_edited_command_runs_nothing(bot: BotUnderTest, caplog: pytest.
     before = state(bot.settings.db_path)
     count = bot.fake.count_sent(USER)
     with caplog.at_level(logging.INFO):
-        bot.fake.send_edited(USER, 1, "/stop")
+        forger(bot).send_edited(USER, 1, "/stop")
         await bot.quiet(1.0)
     assert bot.fake.count_sent(USER) == count
     assert state(bot.settings.db_path) == before
@@ -296,7 +303,7 @@ async def test_an_edited_command_runs_nothing(bot: BotUnderTest, caplog: pytest.
 
 async def press_and_wait(bot: BotUnderTest, user_id: int, message: SentMessage, data: str) -> dict[str, Any]:
     """Press (forged) and return the bot's answerCallbackQuery parameters."""
-    query_id = bot.fake.press_forged(user_id, message, data)
+    query_id = forger(bot).press_forged(user_id, message, data)
 
     def answer() -> dict[str, Any] | None:
         return next((a for a in bot.fake.callback_answers if a["callback_query_id"] == query_id), None)
@@ -386,3 +393,14 @@ async def test_search_words_with_markup_are_shown_once_as_typed(bot: BotUnderTes
     first_line = reply.text.split("\n", 1)[0]
     assert first_line == "Stories about Kharkiv & power, best first:"
     assert reply.entities_of("bold")[0] == first_line
+
+
+async def test_a_reply_telegram_answers_with_502_once_still_arrives(
+    bot: BotUnderTest, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A transient Bad Gateway costs a retry, not the person's answer (an apology instead)."""
+    bot.fake.fail_next("sendMessage", status=502)
+    with caplog.at_level(logging.INFO):
+        [reply] = await bot.send(USER, "/help")
+    assert "What I can do" in reply.text
+    assert handler_failures(caplog) == []

@@ -131,7 +131,8 @@ def fuzz_bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[BotThre
         for name in list(os.environ):
             if name.startswith("GAZEBOT_"):
                 patch.delenv(name)
-        with ForgingFakeBotAPI(rate_limits=False) as fake, WebServer() as web:
+        fake = ForgingFakeBotAPI(rate_limits=False)
+        with fake, WebServer() as web:
             bot = BotThread(fake, web, tmp_path_factory.mktemp("fuzz") / "gazebot.db")
             bot.start()
             try:
@@ -160,7 +161,7 @@ def assert_all_well(bot: BotThread, errors: ErrorRecords) -> None:
     assert apologies == []
 
 
-unicode_text = st.text(st.characters(exclude_categories=("Cs",)), max_size=300)
+unicode_text = st.text(st.characters(exclude_categories=["Cs"]), max_size=300)
 long_text = st.integers(1, 4000).map(lambda n: "\u202e\x00<b>&" * (n // 7))
 arguments = st.one_of(unicode_text, long_text, st.sampled_from(["", "0", "-1", "25:00", "UTC", "1e9"]))
 

@@ -82,8 +82,9 @@ async def test_a_full_session_never_shows_the_token(
             await bot.send(SUBSCRIBERS[2], "/nosuchcommand")
             [stats] = await bot.send(ADMIN_ID, "/stats")
 
-            # A reply Telegram answers with 502: the error handler logs it, the user gets an apology.
-            fake.fail_next("sendMessage", status=502)
+            # A reply Telegram answers with 502 twice (the retry too): the error handler logs it,
+            # the user gets an apology.
+            fake.fail_next("sendMessage", count=2, status=502)
             [apology_502] = await bot.send(SUBSCRIBERS[1], "/help", expect=1)
             assert apology_502.text.startswith("Sorry, something went wrong")
             fake.fail_next("getUpdates", status=502)
