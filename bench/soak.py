@@ -291,22 +291,33 @@ async def bot_process(values: dict[str, object], log_path: Path) -> AsyncIterato
 
 
 async def start_broadcast(fake: FakeBotAPI, url: str) -> None:
-    """The admin previews the story and presses Send (retrying through injected faults)."""
-    before = fake.count_sent(ADMIN_ID)
-    fake.send_command(ADMIN_ID, f"/breaking {url}")
-    for _ in range(600):
-        previews = [m for m in fake.sent_messages(ADMIN_ID)[before:]
-                    if any(d.startswith("b:send:") for d in m.callback_data)]
-        if previews:
-            preview = previews[-1]
+    """The admin previews the story and presses Send; when either ends in the bot's apology
+    (a fault hit the preview or the progress message), the admin starts again, as a person
+    would. Each such restart is printed: it is a fault the admin noticed, not a lost message."""
+    for attempt in range(5):
+        before = fake.count_sent(ADMIN_ID)
+        fake.send_command(ADMIN_ID, f"/breaking {url}")
+        preview = None
+        for _ in range(300):
+            shown = [m for m in fake.sent_messages(ADMIN_ID)[before:]
+                     if any(d.startswith("b:send:") for d in m.callback_data)]
+            if shown or _apologised(fake, before):
+                preview = shown[-1] if shown else None
+                break
+            await asyncio.sleep(0.1)
+        if preview is not None:
+            pressed = fake.count_sent(ADMIN_ID)
             send = next(d for d in preview.callback_data if d.startswith("b:send:"))
             fake.press_button(ADMIN_ID, preview, send)
-            return
-        if fake.count_sent(ADMIN_ID) > before and not previews and _apologised(fake, before):
-            before = fake.count_sent(ADMIN_ID)
-            fake.send_command(ADMIN_ID, f"/breaking {url}")  # the admin tries again
-        await asyncio.sleep(0.1)
-    print("the breaking preview never came", flush=True)
+            for _ in range(300):
+                later = fake.sent_messages(ADMIN_ID)[pressed:]
+                if any(m.text.startswith("Sending breaking news") for m in later):
+                    return
+                if _apologised(fake, pressed):
+                    break
+                await asyncio.sleep(0.1)
+        print(f"breaking attempt {attempt + 1} ended in an apology; the admin starts again", flush=True)
+    print("the breaking broadcast never started", flush=True)
 
 
 def _apologised(fake: FakeBotAPI, before: int) -> bool:
