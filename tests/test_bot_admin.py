@@ -62,8 +62,10 @@ async def test_breaking_url_previews_then_send_reaches_every_active_subscriber(
     before = {user: len(bot.fake.sent_messages(user)) for user in (READER, NO_BREAKING, STOPPED)}
 
     pressed = await bot.press(ADMIN_ID, card, send, expect=1)
-    assert pressed[0].callback_data == []  # Send cannot be pressed twice
     progress = pressed[-1]
+    await bot.fake.wait_until_async(  # once started, Send cannot be pressed twice
+        lambda: bot._current(card)[1] is None, 10, lambda: "Send is still under the preview"
+    )
 
     [breaking] = (await bot.fake.wait_for_messages_async(READER, before[READER] + 1, 20))[-1:]
     assert SEED_TITLE in breaking.text
@@ -85,6 +87,24 @@ async def test_breaking_url_previews_then_send_reaches_every_active_subscriber(
     assert len(bot.fake.sent_messages(NO_BREAKING)) == before[NO_BREAKING]
     assert len(bot.fake.sent_messages(STOPPED)) == before[STOPPED]
     assert any(SEED_TITLE in m.text for m in bot.fake.sent_messages(ADMIN_ID)[-3:])
+
+
+async def test_a_send_that_fails_to_start_can_be_pressed_again_and_delivers_once(
+    bot: BotUnderTest,
+) -> None:
+    await subscribe_everyone(bot)
+    card = await preview(bot, bot.urls["seed"])
+    send = next(data for data in card.callback_data if data.startswith("b:send:"))
+    before = len(bot.fake.sent_messages(READER))
+    bot.fake.fail_next("sendMessage", 2)  # the progress message and its one retry
+    [apology] = (await bot.press(ADMIN_ID, card, send, expect=1))[-1:]
+    assert "sorry" in apology.text.lower()
+    assert bot._current(card)[1] is not None  # Send is still there to press again
+
+    await bot.press(ADMIN_ID, card, send, expect=1)
+    await bot.fake.wait_for_messages_async(READER, before + 1, 20)
+    await bot.quiet(1.5)
+    assert len(bot.fake.sent_messages(READER)) == before + 1
 
 
 async def test_breaking_cancel_sends_nothing(bot: BotUnderTest) -> None:

@@ -344,11 +344,13 @@ class Handlers:
                     await query.answer(texts.not_admin(), show_alert=True)
                     return
                 await query.answer()
-                await drop_buttons(message)
                 if verb == "send":
                     await self._send_breaking(context, chat_id, broadcast_id)
                 else:
                     await self._reply(update, context, await services.cancel_breaking(broadcast_id))
+                # Only now: if starting failed, Send stays under the preview to press again
+                # (a second Send of the same broadcast queues nothing twice).
+                await drop_buttons(message)
 
     async def _send_breaking(self, context: Context, chat_id: int, broadcast_id: int) -> None:
         progress = (await send_replies(context, chat_id, [render.Message(texts.breaking_starting())]))[0]
