@@ -3,6 +3,7 @@ broken feeds backed off and recorded without disturbing the others."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -228,11 +229,16 @@ def test_backoff_doubles_and_is_capped_at_a_day() -> None:
 
 
 async def test_odd_items_are_handled_one_by_one(
-    webserver: WebServer, ingestor: Ingestor, store: Store, clock: FakeClock
+    webserver: WebServer,
+    ingestor: Ingestor,
+    store: Store,
+    clock: FakeClock,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     ok = webserver.add_page("/news/ok", article_html(1))
     untitled = webserver.add_page("/news/untitled", article_html(2, title="The page's own headline"))
     future = webserver.add_page("/news/future", article_html(3))
+    undated = webserver.add_page("/news/undated", article_html(4))
     webserver.status("/news/gone", 404)
     items = [
         item(ok, guid="same"),
@@ -240,20 +246,26 @@ async def test_odd_items_are_handled_one_by_one(
         item(None, title="No link at all"),
         item(untitled, title=None, guid="u"),
         item(future, guid="f", pub_date="Tue, 01 Jan 2999 00:00:00 GMT"),
+        item(undated, guid="d", pub_date="sometime next week"),
         item(webserver.url("/news/gone"), guid="gone", description="Excerpt kept when the page is gone."),
         item(webserver.url("/news/gone?x=1"), guid="gone2", description=""),
     ]
     webserver.add_feed("/odd.xml", rss(items))
     await add_feed(store, webserver.url("/odd.xml"), clock)
 
-    report = await ingestor.poll_due_feeds()
+    with caplog.at_level(logging.WARNING, logger="gazebot.ingest"):
+        report = await ingestor.poll_due_feeds()
 
-    assert (report.new, report.duplicate, report.failed) == (4, 1, 2)
+    assert (report.new, report.duplicate, report.failed) == (5, 1, 2)
     assert webserver.requests_for("/news/other") == []
     by_url = {a.url: a for a in await store.articles.latest(10)}
     assert by_url[untitled].title == "The page's own headline"
     assert by_url[future].published_at is not None
     assert by_url[future].published_at <= clock.now()
+    assert by_url[undated].published_at is None
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any(future in w and "in the future" in w for w in warnings)
+    assert any(undated in w and "'sometime next week'" in w for w in warnings)
     assert by_url[webserver.url("/news/gone")].card.summary == ("Excerpt kept when the page is gone.",)
     assert any("no link" in error for error in report.errors)
     assert any("HTTP 404" in error for error in report.errors)

@@ -67,6 +67,8 @@ class FeedItem:
     published: datetime | None
     summary: str
     content: str
+    raw_date: str | None = None
+    """The date text the feed gave, kept so an unreadable one can be reported."""
 
     @property
     def text(self) -> str:
@@ -230,9 +232,10 @@ def _xml_item(entry: Any) -> FeedItem:
     published = _struct_to_datetime(entry.get("published_parsed")) or _struct_to_datetime(
         entry.get("updated_parsed")
     )
+    raw_date = _first_text(entry.get("published")) or _first_text(entry.get("updated")) or None
     return FeedItem(
         title=_short(title), link=link, guid=guid, published=published, summary=summary,
-        content=content,
+        content=content, raw_date=_short(raw_date) if raw_date else None,
     )
 
 
@@ -273,6 +276,7 @@ def _json_item(item: dict[str, Any]) -> FeedItem:
         or _iso_datetime(item.get("date_modified")),
         summary=_tidy(_first_text(item.get("summary"))),
         content=content,
+        raw_date=_short(raw_date) if (raw_date := _first_text(item.get("date_published"))) else None,
     )
 
 

@@ -52,6 +52,8 @@ log = logging.getLogger(__name__)
 
 FULL_TEXT_WORDS: Final = 150
 MAX_BACKOFF: Final = timedelta(hours=24)
+FUTURE_DATE_SLACK: Final = timedelta(hours=1)
+"""Clock skew a feed may have before its dates count as in the future."""
 _TITLE_FALLBACK_CHARS: Final = 120
 _FEED_SNIFF: Final = re.compile(
     rb"^(\xef\xbb\xbf)?\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*"
@@ -370,6 +372,7 @@ class Ingestor:
             return IngestResult(Outcome.FAILED, item.link, error="item link is not http(s)")
         if await self._store.articles.has_url(url):
             return IngestResult(Outcome.DUPLICATE, url)
+        self._report_odd_date(item, url, feed_title)
         feed_text = item.text
         try:
             if word_count(feed_text) >= self._full_text_words:
@@ -391,6 +394,20 @@ class Ingestor:
             log.info("item %s failed: %s", url, exc)
             return IngestResult(Outcome.FAILED, url, error=str(exc))
         return await self._store_article(article)
+
+    def _report_odd_date(self, item: FeedItem, url: str, feed_title: str | None) -> None:
+        """A date we cannot read, or one in the future, is stored as no date / the fetch time
+        (see ArticleStore.add); say so, naming the feed, so its owner can fix it."""
+        if item.published is None and item.raw_date:
+            log.warning(
+                "feed %r item %s: unreadable date %r; using the fetch time",
+                feed_title, url, item.raw_date,
+            )
+        elif item.published is not None and item.published > self._clock.now() + FUTURE_DATE_SLACK:
+            log.warning(
+                "feed %r item %s: date %s is in the future; using the fetch time",
+                feed_title, url, item.published.isoformat(),
+            )
 
     async def _article_from_page(
         self, item: FeedItem, url: str, feed_title: str | None, feed_id: int | None
