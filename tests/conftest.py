@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,7 @@ def seed_text() -> str:
 @pytest.fixture
 def make_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     """Build Settings as the app would, isolated from the developer's real environment."""
-    for name in list(__import__("os").environ):
+    for name in list(os.environ):
         if name.startswith("GAZEBOT_"):
             monkeypatch.delenv(name)
 
