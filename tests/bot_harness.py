@@ -8,8 +8,9 @@ loop; tests play users through the fake and read what the bot sent.
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, closing
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -221,3 +222,18 @@ async def running_bot(
         application = build_application(settings)
         async with running(application):
             yield BotUnderTest(application, fake, web, settings, urls)
+
+
+async def break_articles_table(db_path: Path) -> None:
+    """Another process renames the articles table away: every read of it now fails.
+
+    Runs in a thread: the bot's own writes await this event loop, so blocking it here could hold
+    their lock until this connection gave up as "database is locked"."""
+
+    def rename() -> None:
+        with closing(sqlite3.connect(db_path, timeout=30, isolation_level=None)) as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("ALTER TABLE articles RENAME TO articles_elsewhere")
+            conn.execute("COMMIT")
+
+    await asyncio.to_thread(rename)

@@ -4,13 +4,12 @@ short apology instead of silence; everyone else, and the next command, are unaff
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import AsyncIterator, Callable
 
 import pytest
 
 from gazebot.settings import Settings
-from tests.bot_harness import BotUnderTest, running_bot
+from tests.bot_harness import BotUnderTest, break_articles_table, running_bot
 
 USER = 501
 OTHER_USER = 502
@@ -23,17 +22,12 @@ async def bot(make_settings: Callable[..., Settings]) -> AsyncIterator[BotUnderT
         yield started
 
 
-def break_articles_table(bot: BotUnderTest) -> None:
-    """Another process renames the articles table away: every read of it now fails."""
-    with sqlite3.connect(bot.settings.db_path) as conn:
-        conn.execute("ALTER TABLE articles RENAME TO articles_elsewhere")
-
 
 async def test_a_failing_handler_is_logged_and_the_user_gets_an_apology(
     bot: BotUnderTest, caplog: pytest.LogCaptureFixture
 ) -> None:
     await bot.send(USER, "/start")
-    break_articles_table(bot)
+    await break_articles_table(bot.settings.db_path)
     with caplog.at_level(logging.ERROR, logger="gazebot"):
         [apology] = await bot.send(USER, "/latest")
     assert apology.text.startswith("Sorry, something went wrong")
@@ -64,7 +58,7 @@ async def test_a_button_press_that_fails_is_answered_and_apologised_for(
 ) -> None:
     await bot.send(USER, "/start")
     [first] = await bot.send(USER, "/latest 1")
-    break_articles_table(bot)
+    await break_articles_table(bot.settings.db_path)
     [more] = first.callback_data
     after = await bot.press(USER, first, more, expect=1)
     assert after[-1].text.startswith("Sorry, something went wrong")

@@ -11,13 +11,10 @@ sent, and in /stats' reply. Also: `.env` is ignored by git and the Docker image 
 
 from __future__ import annotations
 
-import asyncio
 import io
 import logging
-import sqlite3
 import traceback
 from collections.abc import Callable, Iterator
-from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -25,7 +22,13 @@ import pytest
 from gazebot.app import build_application, running
 from gazebot.logs import configure_logging
 from gazebot.settings import Settings
-from tests.bot_harness import ADMIN_ID, BotUnderTest, bot_settings, serve_news_site
+from tests.bot_harness import (
+    ADMIN_ID,
+    BotUnderTest,
+    bot_settings,
+    break_articles_table,
+    serve_news_site,
+)
 from tests.fakebot import FakeBotAPI
 from tests.webserver import WebServer
 
@@ -105,9 +108,7 @@ async def test_a_full_session_never_shows_the_token(
             fake.clear_faults()
 
             # A handler failure: the error handler logs the traceback.
-            # In a thread: the bot's own writes await this event loop, so a blocking call here
-            # could hold them (and their lock) until this connection gave up as "locked".
-            await asyncio.to_thread(_rename_articles_table, settings.db_path)
+            await break_articles_table(settings.db_path)
             [apology] = await bot.send(SUBSCRIBERS[0], "/latest")
             assert apology.text.startswith("Sorry, something went wrong")
             [stats_after] = await bot.send(ADMIN_ID, "/help")
@@ -140,9 +141,3 @@ def test_the_docker_image_runs_as_a_non_root_user() -> None:
     assert users, "the image never switches user"
     assert users[-1] not in {"root", "0", "0:0"}
 
-
-def _rename_articles_table(db_path: Path) -> None:
-    with closing(sqlite3.connect(db_path, timeout=30, isolation_level=None)) as conn:
-        conn.execute("BEGIN IMMEDIATE")
-        conn.execute("ALTER TABLE articles RENAME TO articles_elsewhere")
-        conn.execute("COMMIT")
