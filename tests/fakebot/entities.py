@@ -160,6 +160,19 @@ class _OpenTag:
     text_index: int
 
 
+def _ampersand(html: str, pos: int, end: int, strict_ampersand: bool) -> tuple[str, int]:
+    """The character an "&" at `pos` stands for (reading no further than `end`) and where
+    parsing resumes. A bare "&" or an unknown reference is an error when strict, else itself."""
+    decoded = _decode_entity(html if end == len(html) else html[:end], pos)
+    if decoded is not None:
+        return decoded
+    if strict_ampersand:
+        raise EntityParseError(
+            f"Unsupported character reference or bare \"&\" at byte offset {_byte_offset(html, pos)}"
+        )
+    return "&", pos + 1
+
+
 def parse_html(html: str, *, strict_ampersand: bool = True) -> ParsedText:
     """Parse Telegram HTML into plain text and entities, or raise EntityParseError.
 
@@ -175,15 +188,7 @@ def parse_html(html: str, *, strict_ampersand: bool = True) -> ParsedText:
     while i < size:
         char = html[i]
         if char == "&":
-            decoded = _decode_entity(html, i)
-            if decoded is None:
-                if strict_ampersand:
-                    raise EntityParseError(
-                        f"Unsupported character reference or bare \"&\" at byte offset "
-                        f"{_byte_offset(html, i)}"
-                    )
-                decoded = ("&", i + 1)
-            char, i = decoded
+            char, i = _ampersand(html, i, len(html), strict_ampersand)
             out.append(char)
             utf16_offset += utf16_len(char)
             continue
@@ -302,15 +307,7 @@ def _attribute_value(html: str, i: int, begin: int, strict_ampersand: bool) -> t
     value: list[str] = []
     while i < end:
         if html[i] == "&":
-            decoded = _decode_entity(html[:end], i)
-            if decoded is None:
-                if strict_ampersand:
-                    raise EntityParseError(
-                        f"Unsupported character reference or bare \"&\" at byte offset "
-                        f"{_byte_offset(html, i)}"
-                    )
-                decoded = ("&", i + 1)
-            char, i = decoded
+            char, i = _ampersand(html, i, end, strict_ampersand)
             value.append(char)
         else:
             value.append(html[i])
