@@ -114,9 +114,87 @@ async def test_hostname_resolving_to_public_address_is_let_through_to_the_transp
     transport = RecordingTransport()
     resolver = fixed_resolver({"news.example": ["93.184.215.14"]})
     async with build_client(make_settings(), resolver=resolver, transport=transport) as client:
-        with pytest.raises(AssertionError, match=r"connection to http://news\.example/"):
+        with pytest.raises(AssertionError, match=r"connection to http://93\.184\.215\.14/"):
             await Fetcher(client).get("http://news.example/")
-    assert transport.attempts == ["http://news.example/"]
+    assert transport.attempts == ["http://93.184.215.14/"]
+
+
+class AnsweringTransport(httpx.AsyncBaseTransport):
+    """The transport seam answering 200 itself (nothing is sent), keeping what it was handed;
+    addresses in `unreachable` fail to connect, as a dead server would."""
+
+    def __init__(self, unreachable: tuple[str, ...] = ()):
+        self.requests: list[httpx.Request] = []
+        self._unreachable = unreachable
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        if request.url.host in self._unreachable:
+            raise httpx.ConnectError("connection refused", request=request)
+        return httpx.Response(200, headers={"Content-Type": "text/html"}, stream=OneChunk(b"<p>ok</p>"))
+
+
+class OneChunk(httpx.AsyncByteStream):
+    """A body streamed as a server would send it (a `content=` body counts as already read)."""
+
+    def __init__(self, body: bytes):
+        self._body = body
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        yield self._body
+
+
+async def test_connection_goes_to_the_checked_address_with_the_name_in_host_and_tls(
+    make_settings: Any,
+) -> None:
+    """The name is resolved once, by the guard: the transport gets the checked address, the
+    Host header and TLS server name keep the name, and the caller sees the URL it asked for."""
+    transport = AnsweringTransport()
+    resolver = fixed_resolver({"news.example": ["93.184.215.14"]})
+    async with build_client(make_settings(), resolver=resolver, transport=transport) as client:
+        result = await Fetcher(client).get("https://news.example:8443/story?id=1")
+    assert result.url == "https://news.example:8443/story?id=1"
+    assert result.content == b"<p>ok</p>"
+    [sent] = transport.requests
+    assert str(sent.url) == "https://93.184.215.14:8443/story?id=1"
+    assert sent.headers["Host"] == "news.example:8443"
+    assert sent.extensions["sni_hostname"] == "news.example"
+
+
+async def test_dns_answer_that_changes_after_the_check_is_never_connected_to(
+    make_settings: Any,
+) -> None:
+    """DNS rebinding: a name that answers a public address to the check and a private one
+    afterwards still only ever reaches the public address it was checked with."""
+    answers = iter([["93.184.215.14"], ["127.0.0.1"]])
+    lookups: list[str] = []
+
+    async def rebinding_resolver(host: str) -> list[str]:
+        lookups.append(host)
+        return next(answers)
+
+    transport = AnsweringTransport()
+    async with build_client(make_settings(), resolver=rebinding_resolver, transport=transport) as client:
+        await Fetcher(client).get("http://rebind.example/")
+    assert lookups == ["rebind.example"]
+    assert [request.url.host for request in transport.requests] == ["93.184.215.14"]
+
+
+async def test_an_unreachable_address_falls_over_to_the_next_checked_one(make_settings: Any) -> None:
+    transport = AnsweringTransport(unreachable=("2606:4700::1111",))
+    resolver = fixed_resolver({"news.example": ["2606:4700::1111", "93.184.215.14"]})
+    async with build_client(make_settings(), resolver=resolver, transport=transport) as client:
+        result = await Fetcher(client).get("http://news.example/")
+    assert result.content == b"<p>ok</p>"
+    assert [request.url.host for request in transport.requests] == ["2606:4700::1111", "93.184.215.14"]
+
+
+async def test_no_reachable_address_is_a_fetch_error(make_settings: Any) -> None:
+    transport = AnsweringTransport(unreachable=("93.184.215.14",))
+    resolver = fixed_resolver({"news.example": ["93.184.215.14"]})
+    async with build_client(make_settings(), resolver=resolver, transport=transport) as client:
+        with pytest.raises(FetchError, match=r"http://news\.example/: ConnectError"):
+            await Fetcher(client).get("http://news.example/")
 
 
 async def test_allowed_private_host_by_name_is_fetched(

@@ -10,8 +10,10 @@ holds while streaming (a gzip bomb stops at the cap, not after it has filled mem
 Two seams let tests prove that nothing leaves the machine: `resolver` (an async host → addresses
 function) and `transport` (the inner transport the guard hands allowed requests to).
 
-Known limit: the guard resolves the name, then the inner transport resolves it again when it
-connects; a DNS answer that changes in between (rebinding) is not caught.
+A name is resolved once, by the guard, and the connection goes to an address it checked (the URL
+given to the inner transport carries that address; the Host header and TLS server name keep the
+name): a DNS answer that changes between the check and the connect (rebinding) cannot lead the
+client to a private address.
 """
 
 from __future__ import annotations
@@ -68,7 +70,8 @@ async def system_resolve(host: str) -> list[str]:
         infos = await loop.getaddrinfo(host, None, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
         raise FetchError(f"cannot resolve host {host!r}: {exc}") from exc
-    return sorted({str(info[4][0]) for info in infos})
+    # In the resolver's order (RFC 6724 preference): the first is the one to connect to.
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
 def is_public_address(address: str) -> bool:
@@ -94,15 +97,18 @@ class AddressGuard:
         self._allowed = frozenset(host.lower().strip("[]") for host in allowed_hosts)
         self._resolver = resolver
 
-    async def check_url(self, url: httpx.URL) -> None:
-        """Raise FetchError unless `url` is http(s) to a public host (or an allowed one)."""
+    async def check_url(self, url: httpx.URL) -> list[str]:
+        """Raise FetchError unless `url` is http(s) to a public host (or an allowed one).
+
+        Returns the checked addresses a name resolved to, to connect to in order; empty when
+        there is nothing to pin (an address literal, or a host allowed by name)."""
         if url.scheme not in _ALLOWED_SCHEMES:
             raise FetchError(f"refused {url}: only http and https URLs are fetched")
         host = url.host.lower()
         if not host:
             raise FetchError(f"refused {url}: no host")
         if host in self._allowed:
-            return
+            return []
         literal = _literal_address(host)
         addresses = [literal] if literal is not None else await self._resolver(host)
         if not addresses:
@@ -114,18 +120,38 @@ class AddressGuard:
                     f"refused {url}: {shown} is a loopback, private or reserved address "
                     f"(allow it with {ENV_PREFIX}ALLOW_PRIVATE_HOSTS)"
                 )
+        return [] if literal is not None else addresses
 
 
 class GuardedTransport(httpx.AsyncBaseTransport):
-    """Checks every request's URL with the guard before the inner transport may connect."""
+    """Checks every request's URL with the guard before the inner transport may connect, and
+    connects to the addresses the guard checked, never to a fresh DNS answer."""
 
     def __init__(self, guard: AddressGuard, inner: httpx.AsyncBaseTransport):
         self._guard = guard
         self._inner = inner
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        await self._guard.check_url(request.url)
-        return await self._inner.handle_async_request(request)
+        addresses = await self._guard.check_url(request.url)
+        if not addresses:
+            return await self._inner.handle_async_request(request)
+        # The Host header already names the host; the TLS handshake must name (and verify) it too.
+        extensions = {**request.extensions, "sni_hostname": request.url.host}
+        failure: httpx.ConnectError | None = None
+        for address in addresses:
+            pinned = httpx.Request(
+                request.method,
+                request.url.copy_with(host=address),
+                headers=request.headers,
+                stream=request.stream,
+                extensions=extensions,
+            )
+            try:
+                return await self._inner.handle_async_request(pinned)
+            except httpx.ConnectError as exc:
+                failure = exc
+        assert failure is not None
+        raise failure
 
     async def aclose(self) -> None:
         await self._inner.aclose()
