@@ -338,3 +338,63 @@ def test_curly_quote_closed_by_a_straight_mark_does_not_swallow_the_cue() -> Non
         "We are going to start winning again and we are going to win so much,",
         "You are going to be so happy.",
     ]
+
+
+def test_lower_case_quote_after_a_cue_clause_is_a_whole_quote() -> None:
+    """ "He added, “actually, …”": a clause quoted in full though its first word is lower case."""
+    text = (
+        "Senator Jane Holt toured the flooded valley on Friday.\n\n"
+        "She added, “actually, the levees held better than anyone here expected.”"
+    )
+    assert find_quotes(text) == [
+        Quote("actually, the levees held better than anyone here expected.", "Jane Holt")
+    ]
+
+
+def test_lower_case_quote_that_ends_the_reporters_clause_is_not_a_quote() -> None:
+    """ "A downturn, he said, “could be …”": the quote finishes the reporter's own sentence."""
+    text = (
+        "Mayor Tom Reed spoke about the budget.\n\n"
+        "A slower year, he said, “could be a good time to repair the roads.”"
+    )
+    assert find_quotes(text) == []
+
+
+def test_quote_closed_by_an_opening_mark_before_its_cue_is_found() -> None:
+    text = (
+        "Governor Ann Lee left the hearing early.\n\n"
+        "“Apparently not,“ she said. “Nobody here is ready to change course.”"
+    )
+    assert find_quotes(text) == [
+        Quote("Apparently not,", "Ann Lee"),
+        Quote("Nobody here is ready to change course.", "Ann Lee"),
+    ]
+
+
+def test_paragraph_opened_by_a_closing_mark_is_a_quote() -> None:
+    text = "Readers wrote in all week.\n\n”This is why the bridge has to be rebuilt now,” wrote Tom Kerr."
+    assert find_quotes(text) == [Quote("This is why the bridge has to be rebuilt now,", "Tom Kerr")]
+
+
+def test_headline_quote_in_straight_single_marks_after_a_colon() -> None:
+    text = "Harry Reid: 'Never underestimate the voters.'\n\nThe senator spoke on Tuesday."
+    assert find_quotes(text) == [Quote("Never underestimate the voters.", "Harry Reid")]
+
+
+def test_apostrophes_are_not_single_quote_marks() -> None:
+    text = "Note: 'tis the season, and the mayor's office won't close.'\n\nThe office opens at nine."
+    assert find_quotes(text) == []
+
+
+def test_retaliated_and_recommended_are_cues() -> None:
+    text = (
+        "The report reached ministers on Monday.\n\n"
+        "“Keep the tax at its current level for the rest of the decade,” the panel recommended.\n\n"
+        "“The tax stays where it is,” an angry Minister Paul Dyer retaliated."
+    )
+    quotes = find_quotes(text)
+    assert {q.text for q in quotes} == {
+        "Keep the tax at its current level for the rest of the decade,",
+        "The tax stays where it is,",
+    }
+    assert {q.speaker for q in quotes} == {None, "Paul Dyer"}

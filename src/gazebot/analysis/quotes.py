@@ -56,10 +56,17 @@ _QUOTE_PAIR = re.compile(
     r"(?:«(?P<guillemet>[^«»\n]*(?:«[^«»\n]*»[^«»\n]*)*)»"
     r"|„(?P<low>[^„“”\n]*)[“”]"
     r"|“(?P<curly>[^“”\"\n]*(?:“[^“”\"\n]*”[^“”\"\n]*)*)”"
+    # “Apparently not,“ he said: an opening mark after punctuation, before the cue, closes.
+    r"|“(?P<curly_reclosed>[^“”\"\n]*[,.?!…])“(?=[ \u00a0]+[a-z]|(?m:$))"
+    # A closing mark that opens a paragraph (”Sorry, Sarah …,” she wrote) stands for an opening one.
+    r"|”(?<![^\n\u202a]”)(?P<reversed>[^“”\n]*)”"
     r"|“(?P<mixed>[^“”\"\n]*)\""
     r"|\"(?P<straight_curly>[^\"“”\n]*)”"
     r"|''(?P<doubled>(?:[^'\n]|'(?!'))*)''"
     r"|\"(?P<straight>[^\"\n]*)\""
+    # Headline style: "Reid: 'Never underestimate Trump.'" (straight single marks are apostrophes
+    # everywhere else, so only a whole sentence after a colon to the end of the line counts).
+    r"|'(?<=: ')(?P<headline>[A-Z][^\n]*[.!?])'(?m:$)"
     r"|‘(?<![\w’']‘)(?P<single>[^‘’\n]*(?:’\w[^‘’\n]*)*)’(?!\w)"
     r"|“(?P<open_tagged>[^“”\n]*)(?=“?\s*\[[A-Z][^\]\n]{0,40}\]\s*(?m:$))"
     r"|“(?<=(?m:^)“)(?P<open_curly>[^“”\n]*)$"
@@ -102,6 +109,7 @@ _CUE_WORDS = (
     r"|countered|stated"
     r"|observes|adds|notes|explains"
     r"|recalled|read|reads"
+    r"|recommended|recommends|retaliated|claim|admit|tweet|predict|recall"
     r"|put it|puts it|according to|in the words of"
     # Ukrainian and Russian.
     r"|сказав|сказала|сказали|каже|кажуть|заявив|заявила|заявили|заявляє|зазначив|зазначила"
@@ -160,6 +168,7 @@ _CUE_ENDS_SENTENCE = re.compile(rf"(?<![\w-])(?:{_CUE_WORDS})(?:[\s\u00a0]+[^\s.
 _QUOTE_MARK = re.compile(r"[«»„“”\"‘’]|''")
 _DASH_AFTER = re.compile(r"\s+(?:[-—–]|--)\s")
 _CLOSES_SENTENCE = re.compile(r"[.…]\W*$")
+_ENDS_SENTENCE = re.compile(r"[.!?…]\W*$")
 _UPPER_START = re.compile(r"\W*[A-ZА-ЯІЇЄҐ]")
 # " Trump said." / " Beck questioned." — a sentence that is nothing but a cue.
 _SHORT_CUE_SENTENCE = re.compile(
@@ -331,9 +340,26 @@ def _speech_kind(text: str, pair: _Pair, before: str, after: str) -> int:
         return _NOT_SPEECH
     first_letter = _FIRST_LETTER.search(inner)
     if first_letter is not None and first_letter.group().islower():
-        # "За словами Зеленського, «ситуація …»" / "According to X, “…”" quote a whole clause.
-        return _SPEECH if _OBJECT_CUE_THEN_NAME.search(before) else _CONTINUATION
+        # "За словами Зеленського, «ситуація …»" / "According to X, “…”" quote a whole clause,
+        # and so does "He added, “actually, I …”" when the quote ends its sentence and no
+        # earlier quote in the sentence could be the part it continues.
+        whole_clause = (
+            follows_cue
+            and _cue_opens_sentence(before)
+            and _ENDS_SENTENCE.search(inner) is not None
+            and not after.strip(" \u00a0")
+            and _QUOTE_MARK.search(before) is None
+        )
+        return _SPEECH if whole_clause or _OBJECT_CUE_THEN_NAME.search(before) else _CONTINUATION
     return _SPEECH
+
+
+def _cue_opens_sentence(before: str) -> bool:
+    """Whether the sentence before a quote is its cue clause alone ("He added, “…", "But, she
+    said, “…") rather than the reporter's own clause with a cue set inside it ("An economic
+    downturn, he said, “could be …”"), whose quote only finishes the reporter's sentence."""
+    lead, comma, _ = before.rstrip().removesuffix(",").partition(",")
+    return not comma or _word_count(lead) <= 1
 
 
 def _reference_in_subject(phrase: str) -> tuple[ReferenceKind, str] | None:
