@@ -118,3 +118,11 @@ def test_lazy_resolution_stops_at_the_nearest_fitting_name() -> None:
 
     assert resolve_latest_first(("pronoun", "she"), latest_first) == "Kamala Harris"
     assert read == ["Kamala Harris"]
+
+
+def test_surname_that_is_also_a_common_word_stays_in_the_name() -> None:
+    """ "David French" and "Amy Pope" are people; "French" alone or "the Pope" are not names."""
+    names = [m.name for m in find_names("David French met Amy Pope in Paris. French wine was served.")]
+    assert "David French" in names
+    assert "Amy Pope" in names
+    assert "French" not in names

@@ -398,3 +398,8 @@ def test_retaliated_and_recommended_are_cues() -> None:
         "The tax stays where it is,",
     }
     assert {q.speaker for q in quotes} == {None, "Paul Dyer"}
+
+
+def test_military_rank_abbreviation_does_not_cut_the_speakers_name() -> None:
+    text = "“The supply lines held all winter,” said Army Capt. Maria Lopez, who served two tours."
+    assert find_quotes(text) == [Quote("The supply lines held all winter,", "Maria Lopez")]

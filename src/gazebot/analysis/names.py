@@ -157,6 +157,9 @@ _NOT_NAMES = _word_set(
 )
 
 _NOT_NAME_WORDS = _NOT_NAMES | frozenset(_TITLES)
+# Words of the lists above that are also surnames: after a first name ("David French", "Al
+# From", "Amy Pope") they end the name rather than follow it.
+_ALSO_SURNAMES = _word_set("french english pope from king white may young brown rice long")
 # Last words of titles ("spokeswoman", "state" of "head of state"): a name after one of these
 # may carry the title; after any other word, `_title_before` need not look.
 _TITLE_TAIL_WORDS = frozenset(title.split()[-1] for title in _TITLES)
@@ -207,6 +210,8 @@ def find_names(
         while first < last and words[first].lower().strip(".,") in _NOT_NAME_WORDS:
             first += 1
         while last > first and words[last - 1].lower().strip(".,") in _NOT_NAME_WORDS:
+            if last - first >= 2 and words[last - 1].lower().strip(".,") in _ALSO_SURNAMES:
+                break
             last -= 1
         # "Iowa State University's Dianne Bystrom": the person follows the possessive.
         for index in range(last - 2, first - 1, -1):

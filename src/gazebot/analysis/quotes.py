@@ -154,7 +154,8 @@ _OBJECT_CUES = frozenset({"according to", "in the words of", "за словам�
 _SENTENCE_END = re.compile(
     r"[.!?…](?<!\bMr\.)(?<!\bMrs\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\bSen\.)(?<!\bRep\.)"
     r"(?<!\bGov\.)(?<!\bGen\.)(?<!\bLt\.)(?<!\bCol\.)(?<!\bSgt\.)(?<!\bJr\.)(?<!\bSr\.)"
-    r"(?<!\bNo\.)(?<!\bvs\.)(?<!\bU\.S\.)(?<!\b[A-ZА-ЯІЇЄҐ]\.)"
+    r"(?<!\bNo\.)(?<!\bvs\.)(?<!\bU\.S\.)(?<!\b[A-ZА-ЯІЇЄҐ]\.)(?<!\bCapt\.)(?<!\bMaj\.)(?<!\bAdm\.)"
+    r"(?<!\bRev\.)"
     r"[)\"”’»']*\s+(?=[\"“«„‘'A-ZА-ЯІЇЄҐ(])"
 )
 _OPENS_SPEECH = re.compile(r"(?:[.!?…:;][)\"”’»']*\s*|[”\"»’']\s+|[—–]\s*|\s--?\s*|(?<!\w)\()$")
@@ -180,7 +181,8 @@ _STARTS_SENTENCE = re.compile(r"\s+[A-ZА-ЯІЇЄҐ]")
 # Where the noun phrase after a cue ends: punctuation, but not the dot of "Mr." or an initial.
 _PHRASE_END = re.compile(
     r"[,;:!?()]|\.(?<!\bMr\.)(?<!\bMrs\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bSen\.)(?<!\bRep\.)"
-    r"(?<!\bGov\.)(?<!\bGen\.)(?<!\bSt\.)(?<!\b[A-Z]\.)(?=\s|$)"
+    r"(?<!\bGov\.)(?<!\bGen\.)(?<!\bSt\.)(?<!\b[A-Z]\.)(?<!\bCapt\.)(?<!\bLt\.)(?<!\bCol\.)"
+    r"(?<!\bSgt\.)(?<!\bMaj\.)(?<!\bAdm\.)(?<!\bRev\.)(?=\s|$)"
 )
 _PARENTHESES = re.compile(r"\([^()]*\)")
 _FIRST_LETTER = re.compile(r"[^\W\d_]")
