@@ -52,7 +52,9 @@ class PreparedText:
     paragraph_count: int
 
 
-_PARAGRAPH = re.compile(r"[^\n]*\S[^\n]*")
+# A line's text without its surrounding white space (group 1): the regex strips the line, so no
+# Python loop walks in from either end.
+_PARAGRAPH = re.compile(r"[^\S\n]*(\S(?:[^\n]*\S)?)")
 
 # A boundary candidate: terminal punctuation, closing quotes/brackets, then white space.
 _CLOSING_QUOTES = "\"”»’'"
@@ -62,7 +64,10 @@ _ATTRIBUTION = re.compile(
     r"|shouted|explained|stressed|tweeted|insisted)\b"
     r"|(?:said|says|asked|added|wrote|noted|replied)\s+[A-Z])"
 )
-_BOUNDARY = re.compile(r"(?:[.!?…]+)[\"”»’'\)\]]*(?=\s+(\S+))")
+_BOUNDARY = re.compile(r"[.!?…][.!?…]*[\"”»’'\)\]]*(?=\s+(\S+))")
+# The same where the paragraph has no "!", "?" or "…": a pattern that opens with a literal is
+# found by a fast scan for that character, where a character set is tested at every position.
+_FULL_STOP_BOUNDARY = re.compile(r"\.[.!?…]*[\"”»’'\)\]]*(?=\s+(\S+))")
 
 # Words that end with a full stop without ending the sentence (lower-cased, no final dot).
 # Titles and place prefixes come before a name: never a sentence end.
@@ -81,6 +86,15 @@ _PHRASE_ENDINGS = _word_set("etc р рр грн тис млн млрд коп д
 _AMBIGUOUS = _word_set(
     "inc ltd co corp bros plc jr sr u.s u.k u.n e.u u.s.a d.c a.m p.m al vs v e.g i.e cf ca"
 )
+# What a plain word before a full stop says of it, from the four lists above (the first list
+# that holds the word decides).
+_CONTINUES, _BEFORE_NUMBER, _ENDS, _BEFORE_OPENER = "continues", "before number", "ends", "before opener"
+_STOP_RULES = {
+    **dict.fromkeys(_AMBIGUOUS, _BEFORE_OPENER),
+    **dict.fromkeys(_PHRASE_ENDINGS, _ENDS),
+    **dict.fromkeys(_NUMBER_PREFIXES, _BEFORE_NUMBER),
+    **dict.fromkeys(_NAME_PREFIXES, _CONTINUES),
+}
 _OPENER_WORDS = _word_set(
     """
     the a an he she it they we i you this that these those there his her its their our my
@@ -99,6 +113,8 @@ _WORD_MARKS = "_.’'-"
 # Enough text before a full stop to read the abbreviation or initials it ends.
 _LOOK_BACK = 40
 _OPENERS = '"“«„'
+# What the word after a boundary may open with, besides a capital letter or a digit.
+_SENTENCE_OPENING_MARKS = _OPENERS + "‘'(—–-"
 _STRAIGHT_QUOTE = '"'
 
 # Furniture: paragraphs or sentences that belong to the site, not the story.
@@ -148,18 +164,26 @@ _SOURCE_LINE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
+# What furniture can open with, lower-cased: the first three letters of a pattern's words,
+# two for the short ones, or a leading bullet, bracket, dash or ©.
+_FURNITURE_HEADS = _word_set(
+    """
+    rea see wat lis als rel mor cli tap sub sig fol joi sha lik don pho pic ima vid sou cre ill
+    all add rep wri edi thi adv чит див так під фот дже авт ілю наг
+    """
+)
+_FURNITURE_SHORT_HEADS = _word_set("if as як")
+_FURNITURE_LEADS = frozenset("([•*>|—–-©")
+# A source line names its source with one of these.
+_SOURCE_LINE_WORDS = ("citing", "referring", "reference", "повідомля", "пише", "інформу")
+# Characters re.IGNORECASE matches to a letter of those patterns that str.lower() does not
+# turn into that letter, or turns into two characters (re._casefix lists them).
+_CASE_TRAPS = re.compile("[İıſ\u1c80-\u1c88]")
+
 
 def paragraphs(text: str) -> list[Paragraph]:
     """Non-blank lines of the text, stripped, with their offsets."""
-    found = []
-    for match in _PARAGRAPH.finditer(text):
-        start, end = match.span()
-        while text[start].isspace():
-            start += 1
-        while text[end - 1].isspace():
-            end -= 1
-        found.append(Paragraph(text[start:end], start, end))
-    return found
+    return [Paragraph(match.group(1), *match.span(1)) for match in _PARAGRAPH.finditer(text)]
 
 
 def _stop_continues(before: str, following: str) -> bool:
@@ -200,18 +224,31 @@ def _ends_with_initials(before: str) -> bool:
     return start == 0 or before[start - 1].isspace() or before[start - 1] in _BEFORE_INITIALS
 
 
-def _quote_state(text: str, depth: int, straight_open: bool) -> tuple[int, bool]:
-    """The double-quote state after reading `text`: how many curly or angle quotations are
-    open, and whether a straight one is."""
-    opened = text.count("“") + text.count("«") + text.count("„")
-    closed = text.count("”") + text.count("»")
-    return max(0, depth + opened - closed), straight_open ^ (text.count(_STRAIGHT_QUOTE) % 2 == 1)
+def _full_stop_continues(paragraph: str, stop: int, following: str) -> bool:
+    """`_stop_continues` for the full stop at `paragraph[stop]`, read over the look-back window.
 
-
-def _quote_closes_soon(paragraph: str, position: int, limit: int = 500) -> bool:
-    """Does a closing double quote follow within `limit` characters?"""
-    window = paragraph[position : position + limit]
-    return any(mark in window for mark in '”»"')
+    Most full stops end a plain word ("said.", "2004."): that word is read with one `rfind`
+    and one dictionary lookup; anything else in it (dots, apostrophes, brackets, odd spaces)
+    takes the general path."""
+    if stop and paragraph[stop - 1].isdecimal():
+        return following[0].isdigit()
+    window_start = stop - _LOOK_BACK if stop > _LOOK_BACK else 0
+    space = paragraph.rfind(" ", window_start, stop)
+    word = paragraph[space + 1 if space >= 0 else window_start : stop]
+    if not word.isalnum():
+        return _stop_continues(paragraph[window_start : stop + 1], following)
+    lowered = word.lower()
+    rule = _STOP_RULES.get(lowered)
+    if rule is None:
+        # A lone capital after a space is an initial; a lone letter, an abbreviation.
+        return (len(word) == 1 and word in _INITIAL_LETTERS) or (len(lowered) == 1 and lowered.isalpha())
+    if rule == _CONTINUES:
+        return True
+    if rule == _BEFORE_NUMBER:
+        return following[0].isdigit()
+    if rule == _ENDS:
+        return False
+    return following.lstrip("\"“«„‘'(").rstrip(".,;:!?\"”»’')").lower() not in _OPENER_WORDS
 
 
 def split_sentences(paragraph: str) -> list[tuple[int, int]]:
@@ -222,36 +259,45 @@ def split_sentences(paragraph: str) -> list[tuple[int, int]]:
     the paragraph does not split it, so a quote of several sentences stays one sentence."""
     spans = []
     start = 0
-    has_quotes = any(mark in paragraph for mark in '"“«„')
+    # Without an opening curly or angle quote, none is ever open (closing ones alone count
+    # for nothing); without a straight one, no straight quotation is open.
+    has_curly = "“" in paragraph or "«" in paragraph or "„" in paragraph
+    has_straight = '"' in paragraph
     depth, straight_open, read_to = 0, False, 0
-    for match in _BOUNDARY.finditer(paragraph):
-        end = match.end()
+    boundaries = (
+        _BOUNDARY if "!" in paragraph or "?" in paragraph or "…" in paragraph else _FULL_STOP_BOUNDARY
+    )
+    for match in boundaries.finditer(paragraph):
         following = match.group(1)
         first = following[0]
-        if not (first.isupper() or first.isdigit() or first in _OPENERS or first in "‘'(—–-"):
+        if not (first.isupper() or first.isdigit() or first in _SENTENCE_OPENING_MARKS):
             continue
-        punctuation = match.group(0)
-        if (
-            punctuation[-1] in _CLOSING_QUOTES
-            and punctuation[0] in "!?"
-            and _ATTRIBUTION.match(paragraph, end)
-        ):
+        stop, end = match.span()
+        mark = paragraph[stop]
+        if mark == ".":
+            if paragraph[stop + 1] != "." and _full_stop_continues(paragraph, stop, following):
+                continue
+        elif mark in "!?" and paragraph[end - 1] in _CLOSING_QUOTES and _ATTRIBUTION.match(paragraph, end):
             continue
-        if (
-            punctuation.startswith(".")
-            and not punctuation.startswith("..")
-            and _stop_continues(paragraph[max(0, match.start() - _LOOK_BACK) : match.start() + 1], following)
-        ):
-            continue
-        if has_quotes and punctuation[-1] not in '"”»':
-            depth, straight_open = _quote_state(paragraph[read_to:end], depth, straight_open)
+        if (has_curly or has_straight) and paragraph[end - 1] not in '"”»':
+            # The double-quote state up to here: curly or angle quotations open, a straight one open.
+            read = paragraph[read_to:end]
+            if has_curly:
+                opened = read.count("“") + read.count("«") + read.count("„")
+                depth = max(0, depth + opened - read.count("”") - read.count("»"))
+            if has_straight and read.count(_STRAIGHT_QUOTE) % 2:
+                straight_open = not straight_open
             read_to = end
-            if (depth or straight_open) and _quote_closes_soon(paragraph, end):
+            # Inside a quotation that closes within 500 characters: the sentence goes on.
+            if (depth or straight_open) and (
+                paragraph.find("”", end, end + 500) >= 0
+                or paragraph.find("»", end, end + 500) >= 0
+                or paragraph.find('"', end, end + 500) >= 0
+            ):
                 continue
         spans.append((start, end))
-        start = end
-        while start < len(paragraph) and paragraph[start].isspace():
-            start += 1
+        # The next sentence opens at the word after the white space the boundary ends at.
+        start = match.start(1)
     if start < len(paragraph):
         spans.append((start, len(paragraph.rstrip())))
     return [(s, e) for s, e in spans if e > s]
@@ -261,7 +307,31 @@ def is_furniture(sentence: str) -> bool:
     """Is this sentence or paragraph site furniture (read-also links, credits, prompts,
     "as X reported earlier", a "reports, citing …" source line) rather than the story?"""
     stripped = sentence.strip()
-    return bool(_FURNITURE.match(stripped) or _SOURCE_LINE.match(stripped))
+    lowered = _lowered_for_prechecks(stripped)
+    if lowered is None:
+        return bool(_FURNITURE.match(stripped) or _SOURCE_LINE.match(stripped))
+    return bool(
+        (_may_open_furniture(lowered[:3]) or "+" in stripped) and _FURNITURE.match(stripped)
+    ) or bool(_may_be_source_line(lowered) and _SOURCE_LINE.match(stripped))
+
+
+def _lowered_for_prechecks(text: str) -> str | None:
+    """The text lower-cased, character for character, if plain substring tests on it can
+    rule out what the furniture patterns (re.IGNORECASE) would find; else None."""
+    if text.isascii() or not _CASE_TRAPS.search(text):
+        return text.lower()
+    return None
+
+
+def _may_open_furniture(head: str) -> bool:
+    """Could a text whose first three characters, lower-cased, are `head` match `_FURNITURE`
+    (apart from its "Ctrl+Enter" branch)?"""
+    return head in _FURNITURE_HEADS or head[:2] in _FURNITURE_SHORT_HEADS or head[:1] in _FURNITURE_LEADS
+
+
+def _may_be_source_line(lowered: str) -> bool:
+    """Could the lower-cased text match `_SOURCE_LINE`? Each source line holds one of its words."""
+    return any(word in lowered for word in _SOURCE_LINE_WORDS)
 
 
 def _without(text: str, spans: list[tuple[int, int]]) -> str:
@@ -297,25 +367,50 @@ def prepare(text: str, title: str = "") -> PreparedText:
     removed: list[tuple[int, int]] = []
     title_folded = " ".join(title.split()).casefold()
     paragraph_number = 0
-    for number, paragraph in enumerate(paragraphs(text)):
-        if number == 0 and title_folded and " ".join(paragraph.text.split()).casefold() == title_folded:
-            removed.append((paragraph.start, paragraph.end))
+    # Sentences are made by the thousand: setting the slots of a new instance directly spares
+    # the frozen dataclass's __init__ (one object.__setattr__ call per field), half the cost.
+    new_sentence = object.__new__
+    set_text, set_start, set_end, set_paragraph, set_index = _SENTENCE_SLOT_SETTERS
+    for number, match in enumerate(_PARAGRAPH.finditer(text)):
+        paragraph = match.group(1)
+        offset, paragraph_end = match.span(1)
+        if number == 0 and title_folded and " ".join(paragraph.split()).casefold() == title_folded:
+            removed.append((offset, paragraph_end))
             continue
-        kept_any = False
+        # The furniture patterns are costly and rarely match: cheap tests on the lower-cased
+        # paragraph rule them out for most sentences (see is_furniture).
+        lowered = _lowered_for_prechecks(paragraph)
+        if lowered is None:
+            may_be_source_line = ctrl_enter = True
+        else:
+            may_be_source_line = _may_be_source_line(lowered)
+            ctrl_enter = "+" in paragraph
         # A paragraph that opens as furniture ("Read also: …", "As X reported earlier, …")
         # is furniture throughout: what follows belongs to another story.
-        paragraph_is_furniture = bool(_FURNITURE.match(paragraph.text))
-        for start, end in split_sentences(paragraph.text):
-            sentence = Sentence(
-                text=paragraph.text[start:end],
-                start=paragraph.start + start,
-                end=paragraph.start + end,
-                paragraph=paragraph_number,
-                index=len(kept),
-            )
-            if paragraph_is_furniture or is_furniture(sentence.text):
+        paragraph_is_furniture = bool(
+            (lowered is None or ctrl_enter or _may_open_furniture(lowered[:3]))
+            and _FURNITURE.match(paragraph)
+        )
+        kept_any = False
+        for start, end in split_sentences(paragraph):
+            sentence = new_sentence(Sentence)
+            sentence_text = paragraph[start:end]
+            set_text(sentence, sentence_text)
+            set_start(sentence, offset + start)
+            set_end(sentence, offset + end)
+            set_paragraph(sentence, paragraph_number)
+            set_index(sentence, len(kept))
+            # Sentences are stripped already (they open and end at a non-space character).
+            if (
+                paragraph_is_furniture
+                or (
+                    (lowered is None or ctrl_enter or _may_open_furniture(lowered[start : start + 3]))
+                    and _FURNITURE.match(sentence_text)
+                )
+                or (may_be_source_line and _SOURCE_LINE.match(sentence_text))
+            ):
                 furniture.append(sentence)
-                removed.append((sentence.start, sentence.end))
+                removed.append((offset + start, offset + end))
             else:
                 kept.append(sentence)
                 kept_any = True
@@ -328,3 +423,8 @@ def prepare(text: str, title: str = "") -> PreparedText:
         furniture=tuple(furniture),
         paragraph_count=paragraph_number,
     )
+
+
+_SENTENCE_SLOT_SETTERS = tuple(
+    vars(Sentence)[field].__set__ for field in ("text", "start", "end", "paragraph", "index")
+)
