@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -120,6 +121,10 @@ _NOT_TOPICS = _word_set(
 )
 _NEVER_ALONE = _LEADING_TITLES | _NOT_TOPICS
 _SKIPPED_OPENERS = _LEADING_TITLES | _CONNECTORS
+# The same, and a leading title with a possessive ending ("President's"), in one set.
+_SKIPPED_OPENERS_AND_TITLES_OF = _SKIPPED_OPENERS | {
+    title + ending for title in _LEADING_TITLES for ending in ("'s", "’s", "ʼs")
+}
 # Endings of Ukrainian nouns and adjectives in an oblique case (locative, dative, genitive…).
 _OBLIQUE_CYRILLIC = re.compile(r"(?:ого|ому|ою|ої|ові|еві|ем|ом|і|у|ю)$")
 _DEMONYM = re.compile(
@@ -128,39 +133,73 @@ _DEMONYM = re.compile(
 )
 
 
-def _fold(word: str) -> str:
-    """One word's key: transliterated, accents and apostrophes gone, y→i, doubled letters
-    single, a Ukrainian case ending dropped."""
-    lowered = word.lower()
-    if not lowered.isalnum():
-        lowered = _APOSTROPHES.sub("", _POSSESSIVE.sub("", lowered))
+# The same steps as `_ENDING` and a possessive, applied to each line of a text of words.
+_POSSESSIVE_AT_LINE_END = re.compile(r"[’'ʼ]s$", re.MULTILINE)
+# `_ENDING` for each line: the longest ending that leaves at least three letters before it, found
+# as the leftmost one (each branch opens with a letter so that the search skips other letters
+# in C, and the deletion needs no template).
+_ENDING_OF_LINE = re.compile(
+    r"(?:i(?<=[^\n]{4})(?:akh|u|a)?|a(?<=[^\n]{4})(?:kh|mi)?|o(?<=[^\n]{4})(?:vi|mu|ho|iu|m)"
+    r"|e(?<=[^\n]{4})(?:vi|iu|m)|u(?<=[^\n]{4}))$",
+    re.MULTILINE,
+)
+_POSSESSIVE_IN_RUN = ("'s", "’s", "ʼs")
+# A word of a key, or the tab that stands between two names folded together.
+_KEY_WORD_OR_TAB = re.compile(_KEY_WORD.pattern + "|\t")
+# Before a run, the marks that open a quotation (or an aside), and the newline that stands for
+# the start of a sentence in the text the runs are found in.
+_OPENERS = frozenset('\n"“«„‘([—–-')
+_RUN_AND_GAPS = re.compile(f"({_CAPITALISED_RUN.pattern})")
+
+
+def _fold_lines(words: str) -> str:
+    """Each line's key (one word per line): transliterated, accents and apostrophes gone, y→i,
+    doubled letters single, a Ukrainian case ending dropped.
+
+    Words are folded as the lines of one text, so that each step is one pass in C for all
+    the words of an article rather than several calls per word."""
+    lowered = words.lower()
+    if "'" in lowered or "’" in lowered or "ʼ" in lowered or "`" in lowered:
+        if "ʼ" in lowered:
+            # "ʼ" is a letter: a word that is all letters and digits keeps it.
+            lowered = "\n".join(
+                line if line.isalnum() else _APOSTROPHES.sub("", _POSSESSIVE.sub("", line))
+                for line in lowered.split("\n")
+            )
+        else:
+            # Only a line with "'", "’" or "`" has anything to remove, and such a line is
+            # not all letters and digits: one pass over the text does what each word needs.
+            lowered = _APOSTROPHES.sub("", _POSSESSIVE_AT_LINE_END.sub("", lowered))
     if not lowered.isascii():
         lowered = lowered.translate(_TRANSLITERATION)
-    plain = (
-        lowered
-        if lowered.isascii()
-        else "".join(
-            char for char in unicodedata.normalize("NFKD", lowered) if not unicodedata.combining(char)
-        )
-    )
-    folded = _DOUBLED.sub("", plain.replace("y", "i").replace("ie", "i"))
-    stem = _ENDING.match(folded)
-    return stem.group(1) if stem else folded
+        if not lowered.isascii():
+            lowered = "\n".join(
+                line if line.isascii() else _without_accents(line) for line in lowered.split("\n")
+            )
+    folded = _DOUBLED.sub("", lowered.replace("y", "i").replace("ie", "i"))
+    return _ENDING_OF_LINE.sub("", folded)
+
+
+def _without_accents(word: str) -> str:
+    return "".join(char for char in unicodedata.normalize("NFKD", word) if not unicodedata.combining(char))
 
 
 def topic_key(text: str) -> str:
     """The search key of a topic or phrase: its words folded (Kup’iansk, Kupiansk, Kupyansk and
     Куп'янськ all give "kupiansk"), space-separated, only [a-z0-9 ] and other letters."""
-    return " ".join(key for key in (_fold(m.group(0)) for m in _KEY_WORD.finditer(text)) if key)
+    return " ".join(topic_keys_for_query(text))
 
 
 def topic_keys_for_query(words: str) -> list[str]:
     """One key per word of a `/topic` or `/follow` query, in order (apostrophes stay inside
     a word, so "Kup’iansk" is one word)."""
-    return [key for key in (_fold(m.group(0)) for m in _KEY_WORD.finditer(words)) if key]
+    found = _KEY_WORD.findall(words)
+    if not found:
+        return []
+    return [key for key in _fold_lines("\n".join(found)).split("\n") if key]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Candidate:
     key: str
     forms: dict[str, int] = field(default_factory=dict)
@@ -189,8 +228,6 @@ def _bare(token: str) -> str:
 
 def _split_runs(run: str) -> list[list[str]]:
     """A run's words, cut after a possessive: "Tennis Australia's Geoff Pollard" names two."""
-    if "s" not in run or not any(mark in run for mark in "'’ʼ"):
-        return [run.split()]
     parts: list[list[str]] = [[]]
     for token in run.split():
         parts[-1].append(token)
@@ -199,32 +236,36 @@ def _split_runs(run: str) -> list[list[str]]:
     return [part for part in parts if part]
 
 
-def _trim(tokens: list[str]) -> list[str]:
-    """Keep what follows the last role word, then drop leading titles, articles and
-    connectors, and a trailing connector; a run that is only a role is nothing."""
-    lowered = [token.lower() for token in tokens]
-    start = 0
-    for i, word in enumerate(lowered):
-        if word in _ROLES:
-            start = i + 1
-    end = len(tokens)
-    while start < end and (lowered[start] in _SKIPPED_OPENERS or _bare(lowered[start]) in _LEADING_TITLES):
-        start += 1
-    while start < end and lowered[end - 1] in _CONNECTORS:
-        end -= 1
-    return tokens[start:end]
+def _count_runs(sentences: Sequence[Sentence]) -> tuple[Counter[tuple[bool, str]], Counter[tuple[bool, str]]]:
+    """How often each capitalised run occurs, and how often in the opening sentences, keyed by
+    whether it opens a sentence or quotation and by its text, in order of first occurrence.
 
-
-def _is_name(tokens: list[str]) -> bool:
-    if not tokens or not tokens[0][0].isupper():
-        return False
-    if len(tokens) == 1:
-        word = _bare(tokens[0]).lower()
-        if word in _NOT_TOPICS or len(word) < 2:
-            return False
-        if _DEMONYM.search(word) and not tokens[0].isupper():
-            return False
-    return True
+    Sentences are searched as one text per stretch of opening or later sentences, each
+    sentence after a newline; the text before each run (from `re.split`) tells whether the run
+    opens a sentence or quotation, with no call per run."""
+    stretches: list[tuple[bool, list[str]]] = []
+    for sentence in sentences:
+        lead = sentence.index < _LEAD_SENTENCES
+        if stretches and stretches[-1][0] == lead:
+            stretches[-1][1].append(sentence.text)
+        else:
+            stretches.append((lead, [sentence.text]))
+    runs: list[tuple[bool, str]] = []
+    lead_runs: list[tuple[bool, str]] = []
+    for lead, texts in stretches:
+        text = "\n" + "\n".join(texts)
+        if text.count("\n") != len(texts):
+            # A line break inside a sentence neither joins nor opens a run, like a carriage return.
+            text = "\n" + "\n".join(part.replace("\n", "\r") for part in texts)
+        pieces = _RUN_AND_GAPS.split(text)
+        # A run opens a sentence or quotation when only blanks and apostrophes stand between it
+        # and the sentence's start or an opening mark.
+        opens = [gap.rstrip(" \t'")[-1:] in _OPENERS for gap in pieces[0:-1:2]]
+        found = list(zip(opens, pieces[1::2], strict=True))
+        runs += found
+        if lead:
+            lead_runs += found
+    return Counter(runs), Counter(lead_runs)
 
 
 def find_topics(sentences: Sequence[Sentence], title: str = "", limit: int = MAX_TOPICS) -> tuple[str, ...]:
@@ -234,80 +275,95 @@ def find_topics(sentences: Sequence[Sentence], title: str = "", limit: int = MAX
     or quotation counts only if the article also capitalises it elsewhere. Variants with the same key fold
     together, and a surname alone counts towards the full name seen elsewhere. Score:
     mentions, plus a bonus for the title and for the opening sentences."""
-    runs: list[tuple[list[str], int, bool]] = []
+    # Names recur: each distinct run (and whether it opens a sentence) is handled once, with
+    # its number of mentions.
+    counts, lead_counts = _count_runs(sentences)
+    parts: list[tuple[list[str], bool, int, int]] = []
     mid_sentence_words: set[str] = set()
-    for sentence in sentences:
-        text = sentence.text
-        for match in _CAPITALISED_RUN.finditer(text):
-            # A sentence's start, or a quotation's, capitalises any word.
-            opens = _opens_sentence_or_quote(text, match.start())
-            for number, tokens in enumerate(_split_runs(match.group(0))):
+    for entry, mentions in counts.items():
+        opens, run = entry
+        lead = lead_counts.get(entry, 0)
+        if "s" in run and ("'s" in run or "’s" in run or "ʼs" in run):
+            for number, tokens in enumerate(_split_runs(run)):
                 at_opening = number == 0 and opens
                 if len(tokens) == 1 and tokens[0].lower() in _NEVER_ALONE:
                     continue
                 if not at_opening:
                     mid_sentence_words.update(map(_bare, tokens))
-                runs.append((tokens, sentence.index, at_opening))
-    candidates: dict[str, _Candidate] = {}
-    # Names recur: each distinct run is trimmed and folded once.
-    named: dict[tuple[str, ...], tuple[str, str] | None] = {}
-    folded: dict[str, str] = {}
-    order = 0
-    for run, index, at_opening in runs:
-        words = tuple(run[1:] if at_opening and _bare(run[0]) not in mid_sentence_words else run)
-        if words in named:
-            name = named[words]
+                parts.append((tokens, at_opening, mentions, lead))
         else:
-            name = named[words] = _surface_and_key(words, folded)
-        if name is None:
+            tokens = run.split()
+            if len(tokens) == 1 and run.lower() in _NEVER_ALONE:
+                continue
+            if not opens:
+                mid_sentence_words.update(tokens)
+            parts.append((tokens, opens, mentions, lead))
+    named: list[tuple[str, int, int]] = []
+    for run_tokens, at_opening, mentions, lead in parts:
+        dropped = at_opening and _bare(run_tokens[0]) not in mid_sentence_words
+        surface = _name_of(run_tokens[1:] if dropped else run_tokens)
+        if surface is not None:
+            named.append((surface, mentions, lead))
+    keys = _keys_of([surface for surface, _, _ in named])
+    candidates: dict[str, _Candidate] = {}
+    for (surface, mentions, lead), key in zip(named, keys, strict=True):
+        if not key:
             continue
-        surface, key = name
         candidate = candidates.get(key)
         if candidate is None:
-            candidate = candidates[key] = _Candidate(key=key, first_seen=order)
-            order += 1
-        candidate.forms[surface] = candidate.forms.get(surface, 0) + 1
-        candidate.mentions += 1
-        if index < _LEAD_SENTENCES:
-            candidate.bonus += _LEAD_BONUS
+            candidate = candidates[key] = _Candidate(key=key, first_seen=len(candidates))
+        candidate.forms[surface] = candidate.forms.get(surface, 0) + mentions
+        candidate.mentions += mentions
+        candidate.bonus += lead * _LEAD_BONUS
     _absorb_into_suffixes(candidates)
     _fold_short_forms(candidates)
     title_keys = set(topic_key(title).split())
     for candidate in candidates.values():
-        if title_keys and all(part in title_keys for part in candidate.key.split()):
+        if title_keys and title_keys.issuperset(candidate.key.split()):
             candidate.bonus += _TITLE_BONUS
             candidate.in_title = True
     ranked = sorted(candidates.values(), key=lambda c: (-c.score, c.first_seen))
     return tuple(c.display() for c in ranked if c.mentions >= _MIN_MENTIONS or c.in_title)[:limit]
 
 
-def _surface_and_key(run: tuple[str, ...], folded: dict[str, str]) -> tuple[str, str] | None:
-    """The name a run of capitalised words gives, as written and as a key (`topic_key`, with
-    each word's key kept in `folded` for the next run); None if it names nothing once titles
-    and roles are trimmed."""
-    tokens = _trim(list(run))
-    if not _is_name(tokens):
+def _name_of(tokens: list[str]) -> str | None:
+    """The name a run of capitalised words gives once titles and roles are trimmed: what
+    follows the last role word, without leading titles, articles and connectors or a
+    trailing connector, without a possessive ending; None if that names nothing.
+
+    Only a run's last word can end with a possessive (runs are cut after one)."""
+    lowered = " ".join(tokens).lower().split()
+    start = 0
+    if not _ROLES.isdisjoint(lowered):
+        for i, word in enumerate(lowered):
+            if word in _ROLES:
+                start = i + 1
+    end = len(tokens)
+    while start < end and lowered[start] in _SKIPPED_OPENERS_AND_TITLES_OF:
+        start += 1
+    while start < end and lowered[end - 1] in _CONNECTORS:
+        end -= 1
+    if start == end or not tokens[start][0].isupper():
         return None
-    surface = " ".join(map(_bare, tokens))
-    keys = []
-    for match in _KEY_WORD.finditer(surface):
-        word = match.group(0)
-        key = folded.get(word)
-        if key is None:
-            key = folded[word] = _fold(word)
-        if key:
-            keys.append(key)
-    return (surface, " ".join(keys)) if keys else None
+    surface = " ".join(tokens[start:end])
+    if surface.endswith(_POSSESSIVE_ENDINGS):
+        surface = surface[:-2]
+    if end - start == 1:
+        word = surface.lower()
+        if word in _NOT_TOPICS or len(word) < 2:
+            return None
+        if _DEMONYM.search(word) and not tokens[start].isupper():
+            return None
+    return surface
 
 
-def _opens_sentence_or_quote(text: str, position: int) -> bool:
-    """Does the word at `position` start the sentence or a quotation (capitalised anyway)?"""
-    index = position - 1
-    while index >= 0 and text[index] in _SKIPPED_BEFORE_RUN:
-        if text[index] in _OPENING_MARKS:
-            return True
-        index -= 1
-    return index < 0
+def _keys_of(names: list[str]) -> list[str]:
+    """Each name's `topic_key`, all folded in one go: the names' words one per line, a tab
+    line between two names."""
+    if not names:
+        return []
+    words = "\n".join(_KEY_WORD_OR_TAB.findall("\t".join(names)))
+    return [" ".join(filter(None, name.split("\n"))) for name in _fold_lines(words).split("\n\t\n")]
 
 
 def _absorb_into_suffixes(candidates: dict[str, _Candidate]) -> None:
