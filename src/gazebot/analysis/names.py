@@ -200,30 +200,37 @@ def find_names(
     search to those stretches of `text` (offsets stay those of the whole text).
     """
     mentions: list[NameMention] = []
+    if text.islower():
+        # No capital letter anywhere, so no run (a cheap test: cue subjects are often "he").
+        return mentions
     exact, candidates = (
         (_MULTI_WORD_RUN, _CANDIDATE_MULTI_WORD_RUN) if people_only else (NAME_RUN, _CANDIDATE_RUN)
     )
+    not_name_words, honorifics = _NOT_NAME_WORDS, _HONORIFICS
+    # This loop runs for every capitalised run of an article: locals, and each test only
+    # when it can change anything, keep it cheap.
     for run_start, run in _runs(text, exact, candidates, spans or ((0, len(text)),)):
         # Runs separate words by exactly one space (or no-break space), so offsets add up.
         words = run.split()
         first, last = 0, len(words)
-        while first < last and words[first].lower().strip(".,") in _NOT_NAME_WORDS:
+        while first < last and words[first].lower().strip(".,") in not_name_words:
             first += 1
-        while last > first and words[last - 1].lower().strip(".,") in _NOT_NAME_WORDS:
+        while last > first and words[last - 1].lower().strip(".,") in not_name_words:
             if last - first >= 2 and words[last - 1].lower().strip(".,") in _ALSO_SURNAMES:
                 break
             last -= 1
         # "Iowa State University's Dianne Bystrom": the person follows the possessive.
-        for index in range(last - 2, first - 1, -1):
-            if words[index].endswith(("'s", "’s")):
-                first = index + 1
-                break
+        if "'s" in run or "’s" in run:
+            for index in range(last - 2, first - 1, -1):
+                if words[index].endswith(("'s", "’s")):
+                    first = index + 1
+                    break
         if first >= last:
             continue
         # `resolve` uses only full names and titled ones: a lone untrimmed word is neither.
         if people_only and last - first == 1 and first == 0 and not _may_follow_title(text, run_start):
             continue
-        start = run_start + sum(len(word) + 1 for word in words[:first])
+        start = run_start + sum(len(word) + 1 for word in words[:first]) if first else run_start
         name = " ".join(words[first:last]).rstrip(",")
         if name.endswith(("'s", "’s")):
             name = name[:-2]
@@ -236,7 +243,10 @@ def find_names(
         )
         title = _title_before(text, start) if may_have_title else None
         written = text[start : start + len(name)]
-        full = last - first - sum(1 for w in words[first:last] if w.lower() in _HONORIFICS) >= 2
+        full = (
+            last - first >= 2
+            and last - first - sum(1 for w in words[first:last] if w.lower() in honorifics) >= 2
+        )
         mentions.append(NameMention(start, start + len(name), written, title, full))
     return mentions
 
@@ -313,6 +323,16 @@ def needs_mentions(reference: tuple[ReferenceKind, str]) -> bool:
     itself, so finding every name in the article (the costly part) can be skipped."""
     kind, value = reference
     return kind != "name" or len(_name_words(value)) < 2
+
+
+def single_name_word(reference: tuple[ReferenceKind, str]) -> str | None:
+    """The one name word of a surname reference ("Mr. Manafort" -> "Manafort"), which `resolve`
+    matches against full names; None for any other reference."""
+    kind, value = reference
+    if kind != "name":
+        return None
+    words = _name_words(value)
+    return words[0] if len(words) == 1 else None
 
 
 def resolve(

@@ -42,6 +42,7 @@ from gazebot.analysis.names import (
     needs_mentions,
     reference_at,
     resolve_latest_first,
+    single_name_word,
 )
 
 __all__ = ["QuoteSpan", "find_quote_spans", "find_quotes"]
@@ -305,11 +306,12 @@ def _speech_kind(text: str, pair: _Pair, before: str, after: str) -> int:
     cue_after = cue is not None and _word_count(after[: cue.start()]) <= _CUE_NEAR_WORDS
     # The anchored patterns only need the end of `before`; searching all of it is slow.
     opens_sentence = not before.strip() or _OPENS_SPEECH.search(before[-12:]) is not None
-    follows_cue = _CUE_THEN_COMMA.search(before[-120:]) is not None or (
+    # Both forms need the comma at the end; testing it first spares two regex scans.
+    ends_with_comma = before.rstrip().endswith(",")
+    follows_cue = ends_with_comma and (
+        _CUE_THEN_COMMA.search(before[-120:]) is not None
         # "Said Dorothy Poynter, who grew up with Ali, “We were …”": a cue earlier in the sentence.
-        before.rstrip().endswith(",")
-        and _UPPER_START.match(text, pair.inner_start) is not None
-        and _CUE.search(before) is not None
+        or (_UPPER_START.match(text, pair.inner_start) is not None and _CUE.search(before) is not None)
     )
     lead_in = follows_cue or before.rstrip().endswith(":")
     ends_clause = _TERMINAL.search(inner) is not None
@@ -525,6 +527,13 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
     def speaker_of(reference: tuple[ReferenceKind, str], at: int) -> str | None:
         if not needs_mentions(reference):
             return resolve_latest_first(reference, tuple)
+        surname = single_name_word(reference)
+        if surname is not None and surname.isascii():
+            # A surname resolves only to a full name that contains it: only the paragraphs
+            # where the word is written need listing, found by a plain string search.
+            key = surname.lower().strip(".,'")
+            if key:
+                return resolve_latest_first(reference, lambda: narrative.latest_first_with(at, key))
         return resolve_latest_first(reference, lambda: narrative.latest_first(at))
 
     groups: list[tuple[list[_Pair], str | None]] = []
@@ -617,6 +626,7 @@ class _NarrativeNames:
         self._quotes = quotes
         self._quote_starts = [quote.start for quote in quotes]
         self._by_paragraph: dict[int, list[NameMention]] = {}
+        self._lower: str | None = None
 
     def latest_first(self, before: int) -> Iterator[NameMention]:
         """The names that end before offset `before`, nearest first."""
@@ -630,6 +640,33 @@ class _NarrativeNames:
             if start == 0:
                 return
             start = self._text.rfind("\n", 0, start - 1) + 1
+
+    def latest_first_with(self, before: int, word: str) -> Iterator[NameMention]:
+        """The names that end before offset `before`, nearest first, from only the paragraphs
+        where the lower-case `word` is written (a name holding it can be nowhere else)."""
+        lowered = self._lowered()
+        if lowered is None:
+            yield from self.latest_first(before)
+            return
+        found = lowered.rfind(word, 0, before)
+        while found >= 0:
+            start = self._text.rfind("\n", 0, found) + 1
+            if start not in self._by_paragraph:
+                self._list_back_from(start)
+            for mention in reversed(self._by_paragraph[start]):
+                if mention.end <= before:
+                    yield mention
+            if start == 0:
+                return
+            found = lowered.rfind(word, 0, start - 1)
+
+    def _lowered(self) -> str | None:
+        """The text in lower case, offset for offset; None when lower-casing a letter ("İ")
+        lengthened it and offsets would no longer agree."""
+        if self._lower is None:
+            lowered = self._text.lower()
+            self._lower = lowered if len(lowered) == len(self._text) else ""
+        return self._lower or None
 
     def _list_back_from(self, start: int) -> None:
         """List the paragraph at `start` and the unlisted ones before it, up to a block's size."""
