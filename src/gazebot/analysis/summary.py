@@ -5,7 +5,9 @@ from __future__ import annotations
 import math
 import operator
 import re
+import string
 from collections.abc import Sequence
+from itertools import accumulate, filterfalse
 
 from gazebot.analysis.text import Sentence
 
@@ -26,7 +28,19 @@ _SHORTLIST = 10
 _STEM_LENGTH = 6
 # Underscores are blanked before the scan ("___" separators are no word): `\w` then reads as
 # `[^\W_]`, and scans twice as fast.
-_WORD = re.compile(r"\w+(?:[’']\w+)*")
+# Words (\w+ joined by apostrophes) longer than one character, all a bag keeps: a
+# one-character word stands alone, so leaving it out changes no other match.
+_LONG_WORD = re.compile(r"\w(?=\w|[’']\w)\w*(?:[’']\w+)*")
+_STEM = operator.itemgetter(slice(_STEM_LENGTH))
+# For ASCII text, byte by byte: letters (lower-cased), digits, apostrophes and newlines kept,
+# all else blanked. (bytes.translate reads a 256-byte table; str.translate is eight times
+# slower, and slower still when anything in the text is not ASCII.)
+_ASCII_WORD_CHARACTERS = string.ascii_lowercase + string.digits + "'\n"
+_ASCII_WORD_BYTES = bytes(
+    ord(chr(byte).lower()) if chr(byte).lower() in _ASCII_WORD_CHARACTERS else ord(" ") for byte in range(256)
+)
+# An apostrophe joins a word only between two word characters.
+_LONE_APOSTROPHE = re.compile(r"'(?:(?<![a-z0-9]')|(?![a-z0-9]))")
 _DIGIT = re.compile(r"\d")
 _QUOTE_MARK = re.compile(r"[\"“”«»„]")
 
@@ -44,6 +58,8 @@ _STOPWORDS = _word_set(
     були є буде бути може сказав заявив
     """
 )
+# One-character words are no content words either (the ASCII ones: those split() yields).
+_ASCII_STOPWORDS_AND_LETTERS = _STOPWORDS | frozenset(string.ascii_lowercase + string.digits)
 
 FEATURE_NAMES = (
     "bias",
@@ -76,55 +92,93 @@ _WEIGHTS = (
     -0.35,  # quotation
     0.00,  # question
 )
+(
+    _W_BIAS,
+    _W_FIRST,
+    _W_INVERSE_POSITION,
+    _W_RELATIVE_POSITION,
+    _W_PARAGRAPH_OPENING,
+    _W_LOG_WORDS,
+    _W_SHORT,
+    _W_TITLE_OVERLAP,
+    _W_CENTRALITY,
+    _W_HAS_NUMBER,
+    _W_QUOTATION,
+    _W_QUESTION,
+) = _WEIGHTS
 
 
-def _content_words(text: str) -> frozenset[str]:
-    """The sentence's content words, crudely stemmed (the first six letters: enough to match
+def _content_words(text: str) -> set[str]:
+    """The text's content words, crudely stemmed (the first six letters: enough to match
     "profit" with "profits", language-blind)."""
-    words = set(_WORD.findall(text.lower().replace("_", " ")))
-    words -= _STOPWORDS
-    return frozenset([word[:_STEM_LENGTH] for word in words if len(word) > 1])
+    if text.isascii():
+        return _ascii_bag(_ascii_words(text))
+    words = _LONG_WORD.findall(text.lower().replace("_", " "))
+    return set(map(_STEM, filterfalse(_STOPWORDS.__contains__, words)))
+
+
+def _ascii_words(text: str) -> str:
+    """The text lower-cased with every character that is not part of a word blanked (newlines
+    kept), so that `str.split` reads, in its ASCII lines, the words `_LONG_WORD` would find
+    and the one-letter ones (splitting is four times faster than a regex scan, which pays per
+    match). Other characters are blanked too: a line that held any is to be read otherwise."""
+    blanked = text.encode("ascii", "replace").translate(_ASCII_WORD_BYTES).decode("ascii")
+    return _LONE_APOSTROPHE.sub(" ", blanked) if "'" in blanked else blanked
+
+
+def _ascii_bag(words: str) -> set[str]:
+    """The stems of the content words of `_ascii_words` output."""
+    return set(map(_STEM, filterfalse(_ASCII_STOPWORDS_AND_LETTERS.__contains__, words.split())))
+
+
+def _sentence_bags(sentences: Sequence[Sentence]) -> list[set[str]]:
+    """Each sentence's `_content_words`, the ASCII ones blanked for splitting in one call."""
+    texts = [sentence.text for sentence in sentences]
+    # No prepared sentence holds a newline: the blanked text splits back into the sentences
+    # (checked, for sentences made by hand).
+    parts = _ascii_words("\n".join(texts)).split("\n")
+    if len(parts) != len(texts):
+        return [_content_words(text) for text in texts]
+    return [
+        _ascii_bag(part) if text.isascii() else _content_words(text)
+        for text, part in zip(texts, parts, strict=True)
+    ]
+
+
+def _centralities(bags: Sequence[set[str]]) -> list[float]:
+    """Degree centrality: each sentence's cosine similarities to the others (binary word
+    bags) summed, through word totals: sum_j |A&B_j|/(|A||B_j|)^0.5 is, word by word, the
+    sum over A's words of sum_j 1/|B_j|^0.5 over the other sentences holding it. Linear in
+    the words, where pairwise similarity would be quadratic in the sentences."""
+    inverse_norms = [1.0 / math.sqrt(len(bag)) if bag else 0.0 for bag in bags]
+    word_weight: dict[str, float] = {}
+    get_weight = word_weight.get
+    for bag, inverse in zip(bags, inverse_norms, strict=True):
+        for word in bag:
+            word_weight[word] = get_weight(word, 0.0) + inverse
+    weight_of = word_weight.__getitem__
+    return [
+        inverse * (sum(map(weight_of, bag)) - len(bag) * inverse)
+        for bag, inverse in zip(bags, inverse_norms, strict=True)
+    ]
 
 
 def sentence_features(sentences: Sequence[Sentence], title: str = "") -> list[list[float]]:
     """One feature row per sentence, in the order of FEATURE_NAMES."""
-    return [list(row) for row in _feature_rows(sentences, title, word_counts(sentences))]
-
-
-def word_counts(sentences: Sequence[Sentence]) -> list[int]:
-    """Each sentence's length in white-space separated words (also what reading time counts)."""
-    return [len(sentence.text.split()) for sentence in sentences]
-
-
-def _feature_rows(
-    sentences: Sequence[Sentence], title: str, word_counts: Sequence[int]
-) -> list[tuple[float, ...]]:
-    count = len(sentences)
-    bags = [_content_words(sentence.text) for sentence in sentences]
+    lengths = word_counts(sentences)
+    bags = _sentence_bags(sentences)
     title_bag = _content_words(title)
-    # Degree centrality: each sentence's cosine similarities to the others (binary word
-    # bags) summed, through word totals: sum_j |A&B_j|/(|A||B_j|)^0.5 is, word by word,
-    # the sum over A's words of sum_j 1/|B_j|^0.5 over the other sentences holding it.
-    # Linear in the words, where pairwise similarity would be quadratic in the sentences.
-    inverse_norms = [1.0 / math.sqrt(len(bag)) if bag else 0.0 for bag in bags]
-    word_weight: dict[str, float] = {}
-    for bag, inverse in zip(bags, inverse_norms, strict=True):
-        for word in bag:
-            word_weight[word] = word_weight.get(word, 0.0) + inverse
-    weight_of = word_weight.__getitem__
-    centralities = [
-        inverse * (sum(map(weight_of, bag)) - len(bag) * inverse)
-        for bag, inverse in zip(bags, inverse_norms, strict=True)
-    ]
+    centralities = _centralities(bags)
     top_centrality = max(centralities, default=0.0) or 1.0
+    count = len(sentences)
     title_size = len(title_bag)
-    rows: list[tuple[float, ...]] = []
+    rows: list[list[float]] = []
     previous_paragraph = -1
     for i, sentence in enumerate(sentences):
         text = sentence.text
-        words = word_counts[i]
+        words = lengths[i]
         rows.append(
-            (
+            [
                 1.0,
                 1.0 if i == 0 else 0.0,
                 1.0 / (i + 1),
@@ -137,18 +191,57 @@ def _feature_rows(
                 1.0 if _DIGIT.search(text) else 0.0,
                 1.0 if _QUOTE_MARK.search(text) else 0.0,
                 1.0 if text.rstrip("\"”»’' ").endswith("?") else 0.0,
-            )
+            ]
         )
         previous_paragraph = sentence.paragraph
     return rows
 
 
-def _probabilities(sentences: Sequence[Sentence], title: str, word_counts: Sequence[int]) -> list[float]:
-    """Each sentence's learnt chance of belonging in a reader's summary."""
-    return [
-        1.0 / (1.0 + math.exp(-sum(map(operator.mul, _WEIGHTS, row))))
-        for row in _feature_rows(sentences, title, word_counts)
-    ]
+def word_counts(sentences: Sequence[Sentence]) -> list[int]:
+    """Each sentence's length in white-space separated words (also what reading time counts)."""
+    return [len(sentence.text.split()) for sentence in sentences]
+
+
+def _probabilities(sentences: Sequence[Sentence], title: str, lengths: Sequence[int]) -> list[float]:
+    """Each sentence's learnt chance of belonging in a reader's summary: the logistic of
+    _WEIGHTS . sentence_features, its terms added in the same order.
+
+    Fused rather than built as rows: a feature that is 0 adds nothing (x + 0.0 == x), one
+    that is 1 adds its weight."""
+    bags = _sentence_bags(sentences)
+    title_bag = _content_words(title)
+    title_size = len(title_bag)
+    centralities = _centralities(bags)
+    top_centrality = max(centralities, default=0.0) or 1.0
+    count = len(sentences)
+    log = math.log
+    exp = math.exp
+    has_digit = _DIGIT.search
+    has_quote_mark = _QUOTE_MARK.search
+    chances: list[float] = []
+    previous_paragraph = -1
+    for i, sentence in enumerate(sentences):
+        words = lengths[i]
+        score = _W_BIAS + _W_FIRST if i == 0 else _W_BIAS
+        score += _W_INVERSE_POSITION * (1.0 / (i + 1))
+        score += _W_RELATIVE_POSITION * (i / count)
+        if sentence.paragraph != previous_paragraph:
+            score += _W_PARAGRAPH_OPENING
+        score += _W_LOG_WORDS * log(words + 1)
+        if words < 8:
+            score += _W_SHORT
+        if title_size:
+            score += _W_TITLE_OVERLAP * (len(bags[i] & title_bag) / title_size)
+        score += _W_CENTRALITY * (centralities[i] / top_centrality)
+        if has_digit(sentence.text):
+            score += _W_HAS_NUMBER
+        if has_quote_mark(sentence.text):
+            score += _W_QUOTATION
+        if _W_QUESTION and sentence.text.rstrip("\"”»’' ").endswith("?"):
+            score += _W_QUESTION
+        chances.append(1.0 / (1.0 + exp(-score)))
+        previous_paragraph = sentence.paragraph
+    return chances
 
 
 def summarize(
@@ -170,8 +263,9 @@ def summarize(
     if lengths is None:
         lengths = word_counts(sentences)
     chances = _probabilities(sentences, title, lengths)
-    shortlist = sorted(range(len(sentences)), key=lambda i: (-chances[i], i))[:_SHORTLIST]
-    best = _best_set(shortlist, lengths, [lengths[i] * chances[i] for i in range(len(sentences))], budget)
+    # Most likely first; a stable sort keeps equals in article order, also when reversed.
+    shortlist = sorted(range(len(sentences)), key=chances.__getitem__, reverse=True)[:_SHORTLIST]
+    best = _best_set(shortlist, lengths, list(map(operator.mul, lengths, chances)), budget)
     return tuple(sentences[i].text for i in sorted(best))
 
 
@@ -182,28 +276,33 @@ def _best_set(
     worth within `budget` words, else the single best sentence that fits, else the first.
 
     Pairs are tried before triples, as itertools.combinations would give them; a pair over
-    the budget rules out every triple that holds it."""
+    the budget rules out every triple that holds it, and a pair that even the worthiest
+    later sentence cannot lift above the best so far is not extended."""
     best: tuple[int, ...] = (shortlist[0],)
     best_value = -1.0
     size = len(shortlist)
-    fitting_pairs: list[tuple[int, int, int, float]] = []
+    short_lengths = [lengths[index] for index in shortlist]
+    short_worth = [worth[index] for index in shortlist]
+    # most_worth_from[c]: the most worth of any shortlisted sentence at position c or later.
+    most_worth_from = [*accumulate([-math.inf, *reversed(short_worth)], max)][::-1]
+    fitting_pairs: list[tuple[int, int, float, int]] = []
     for a in range(size):
-        first = shortlist[a]
+        first_length, first_worth = short_lengths[a], short_worth[a]
         for b in range(a + 1, size):
-            second = shortlist[b]
-            words = lengths[first] + lengths[second]
+            words = first_length + short_lengths[b]
             if words > budget:
                 continue
-            value = worth[first] + worth[second]
-            fitting_pairs.append((b, first, second, value))
+            value = first_worth + short_worth[b]
+            fitting_pairs.append((a, b, value, budget - words))
             if value > best_value:
-                best, best_value = (first, second), value
-    for b, first, second, pair_value in fitting_pairs:
-        room = budget - lengths[first] - lengths[second]
+                best, best_value = (shortlist[a], shortlist[b]), value
+    for a, b, pair_value, room in fitting_pairs:
+        # Adding never lowers a float sum's rounding: no later third can win here.
+        if pair_value + most_worth_from[b + 1] <= best_value:
+            continue
         for c in range(b + 1, size):
-            third = shortlist[c]
-            if lengths[third] <= room and pair_value + worth[third] > best_value:
-                best, best_value = (first, second, third), pair_value + worth[third]
+            if short_lengths[c] <= room and pair_value + short_worth[c] > best_value:
+                best, best_value = (shortlist[a], shortlist[b], shortlist[c]), pair_value + short_worth[c]
     if best_value >= 0:
         return best
     # No two fit: a single sentence, the one worth most among those within the budget.
