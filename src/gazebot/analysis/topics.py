@@ -7,6 +7,8 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
 
 from gazebot.analysis.text import Sentence
 
@@ -34,17 +36,31 @@ _CONNECTOR = "(?:" + "|".join(sorted(_CONNECTORS)) + ")"
 _CAPITALISED_RUN = re.compile(
     rf"(?:{_TOKEN})(?:[ \t]+(?:{_CONNECTOR}[ \t]+)?(?:{_TOKEN}))*(?:[ \t]\d{{1,2}}\b(?![.,]\d))?"
 )
-_OPENING_MARKS = ':"“«„‘([—–-'
-_SKIPPED_BEFORE_RUN = " \t\"“«„‘'([—–-"
-_POSSESSIVE = re.compile(r"[’'ʼ]s$")
+# The same, captured, so that `split` gives the text before each run as well.
+_RUNS_AND_GAPS = re.compile(f"({_CAPITALISED_RUN.pattern})")
+# A run opens a sentence or quotation (and so is capitalised anyway) when only blanks and
+# apostrophes stand between it and an opening mark or the sentence's start, written as a newline.
+_OPENERS = frozenset('\n"“«„‘([—–-')
+_BLANKS_BEFORE_RUN = " \t'"
 _POSSESSIVE_ENDINGS = ("'s", "’s", "ʼs")
+
+# Keys are folded one word per line (see `_fold_lines`).
 _KEY_WORD = re.compile(r"[^\W_]+(?:[’'ʼ`][^\W_]+)*")
+# A word of a key, or the tab that stands between two names folded together.
+_KEY_WORD_OR_TAB = re.compile(_KEY_WORD.pattern + "|\t")
+_POSSESSIVE = re.compile(r"[’'ʼ]s$", re.MULTILINE)
 _APOSTROPHES = re.compile(r"[’'ʼ`]")
 # A letter followed by the same letter: removing each such letter keeps one of a run.
 _DOUBLED = re.compile(r"(\w)(?=\1)")
-# Case endings of Ukrainian nouns as they read once transliterated (longest first), so that
-# "Куп'янську" and "Kupiansk" share a key; a stem keeps at least four letters.
-_ENDING = re.compile(r"(.{3,}?)(?:iakh|akh|ami|ovi|evi|omu|oho|oiu|eiu|iu|om|em|ia|a|u|i)$")
+# Case endings of Ukrainian nouns as they read once transliterated, so that "Куп'янську" and
+# "Kupiansk" share a key: the longest of iakh akh ami ovi evi omu oho oiu eiu iu om em ia a u i
+# that leaves at least three letters before it. Found as the leftmost ending that does so, each
+# branch opening with its first letter so that the search passes other letters by in C.
+_ENDING = re.compile(
+    r"(?:i(?<=[^\n]{4})(?:akh|u|a)?|a(?<=[^\n]{4})(?:kh|mi)?|o(?<=[^\n]{4})(?:vi|mu|ho|iu|m)"
+    r"|e(?<=[^\n]{4})(?:vi|iu|m)|u(?<=[^\n]{4}))$",
+    re.MULTILINE,
+)
 
 _TRANSLITERATION = str.maketrans(
     {
@@ -123,61 +139,46 @@ _NEVER_ALONE = _LEADING_TITLES | _NOT_TOPICS
 _SKIPPED_OPENERS = _LEADING_TITLES | _CONNECTORS
 # The same, and a leading title with a possessive ending ("President's"), in one set.
 _SKIPPED_OPENERS_AND_TITLES_OF = _SKIPPED_OPENERS | {
-    title + ending for title in _LEADING_TITLES for ending in ("'s", "’s", "ʼs")
+    title + ending for title in _LEADING_TITLES for ending in _POSSESSIVE_ENDINGS
 }
+# A run with none of these words is a name as it stands, with nothing to trim.
+_TRIMMED_WORDS = _ROLES | _SKIPPED_OPENERS_AND_TITLES_OF
 # Endings of Ukrainian nouns and adjectives in an oblique case (locative, dative, genitive…).
 _OBLIQUE_CYRILLIC = re.compile(r"(?:ого|ому|ою|ої|ові|еві|ем|ом|і|у|ю)$")
-_DEMONYM = re.compile(
-    r"(?:ian|ean|ese|ish|i)s?$"
-    r"|^(?:americans?|africans?|mexicans?|koreans?|germans?|french|dutch|greeks?|thai|swiss|welsh)$"
+# A word that names a people, not a topic: by its ending ("Russian", "Chinese", "Iraqis") or
+# one of these.
+_DEMONYM_ENDINGS = ("ian", "ians", "ean", "eans", "ese", "eses", "ish", "ishs", "i", "is")
+_DEMONYMS = _word_set(
+    "american americans african africans mexican mexicans korean koreans german germans"
+    " french dutch greek greeks thai swiss welsh"
 )
-
-
-# The same steps as `_ENDING` and a possessive, applied to each line of a text of words.
-_POSSESSIVE_AT_LINE_END = re.compile(r"[’'ʼ]s$", re.MULTILINE)
-# `_ENDING` for each line: the longest ending that leaves at least three letters before it, found
-# as the leftmost one (each branch opens with a letter so that the search skips other letters
-# in C, and the deletion needs no template).
-_ENDING_OF_LINE = re.compile(
-    r"(?:i(?<=[^\n]{4})(?:akh|u|a)?|a(?<=[^\n]{4})(?:kh|mi)?|o(?<=[^\n]{4})(?:vi|mu|ho|iu|m)"
-    r"|e(?<=[^\n]{4})(?:vi|iu|m)|u(?<=[^\n]{4}))$",
-    re.MULTILINE,
-)
-_POSSESSIVE_IN_RUN = ("'s", "’s", "ʼs")
-# A word of a key, or the tab that stands between two names folded together.
-_KEY_WORD_OR_TAB = re.compile(_KEY_WORD.pattern + "|\t")
-# Before a run, the marks that open a quotation (or an aside), and the newline that stands for
-# the start of a sentence in the text the runs are found in.
-_OPENERS = frozenset('\n"“«„‘([—–-')
-_RUN_AND_GAPS = re.compile(f"({_CAPITALISED_RUN.pattern})")
 
 
 def _fold_lines(words: str) -> str:
-    """Each line's key (one word per line): transliterated, accents and apostrophes gone, y→i,
-    doubled letters single, a Ukrainian case ending dropped.
+    """Each line's key, for a text of one word per line: transliterated, accents and apostrophes
+    gone, y→i, doubled letters single, a Ukrainian case ending dropped.
 
-    Words are folded as the lines of one text, so that each step is one pass in C for all
-    the words of an article rather than several calls per word."""
+    The words of an article are folded as the lines of one text, so that each step is one
+    pass in C for all of them rather than several calls per word."""
     lowered = words.lower()
     if "'" in lowered or "’" in lowered or "ʼ" in lowered or "`" in lowered:
         if "ʼ" in lowered:
-            # "ʼ" is a letter: a word that is all letters and digits keeps it.
+            # "ʼ" is a letter: a word of letters and digits only keeps it.
             lowered = "\n".join(
                 line if line.isalnum() else _APOSTROPHES.sub("", _POSSESSIVE.sub("", line))
                 for line in lowered.split("\n")
             )
         else:
-            # Only a line with "'", "’" or "`" has anything to remove, and such a line is
-            # not all letters and digits: one pass over the text does what each word needs.
-            lowered = _APOSTROPHES.sub("", _POSSESSIVE_AT_LINE_END.sub("", lowered))
+            # Only a word with "'", "’" or "`" has anything to remove, and such a word is not
+            # of letters and digits only: one pass over the text does what each word needs.
+            lowered = _APOSTROPHES.sub("", _POSSESSIVE.sub("", lowered))
     if not lowered.isascii():
         lowered = lowered.translate(_TRANSLITERATION)
         if not lowered.isascii():
             lowered = "\n".join(
                 line if line.isascii() else _without_accents(line) for line in lowered.split("\n")
             )
-    folded = _DOUBLED.sub("", lowered.replace("y", "i").replace("ie", "i"))
-    return _ENDING_OF_LINE.sub("", folded)
+    return _ENDING.sub("", _DOUBLED.sub("", lowered.replace("y", "i").replace("ie", "i")))
 
 
 def _without_accents(word: str) -> str:
@@ -199,6 +200,24 @@ def topic_keys_for_query(words: str) -> list[str]:
     return [key for key in _fold_lines("\n".join(found)).split("\n") if key]
 
 
+def _keys_of(names: list[str]) -> list[str]:
+    """Each name's `topic_key`, all folded in one go: the names' words one per line, with a
+    line holding a tab between two names."""
+    if not names:
+        return []
+    text = "\t".join(names)
+    if text.replace(" ", "").replace("\t", "").isalnum():
+        # Words of letters and digits only, one space apart: the usual names.
+        words = text.replace(" ", "\n").replace("\t", "\n\t\n")
+    else:
+        words = "\n".join(_KEY_WORD_OR_TAB.findall(text))
+    folded = _fold_lines(words)
+    if "\n\n" in folded or folded.startswith("\n") or folded.endswith("\n"):
+        # A word folded to nothing (a lone soft sign) leaves no blank in its name's key.
+        return [" ".join(filter(None, name.split("\n"))) for name in folded.split("\n\t\n")]
+    return folded.replace("\n", " ").split(" \t ")
+
+
 @dataclass(slots=True)
 class _Candidate:
     key: str
@@ -208,64 +227,20 @@ class _Candidate:
     first_seen: int = 0
     in_title: bool = False
 
-    @property
-    def score(self) -> float:
-        return self.mentions + self.bonus
-
     def display(self) -> str:
         """The most used surface form, a Ukrainian one only among those not in an oblique
         case ("Київ" over "Києві"); among equals, the longest."""
+        if len(self.forms) == 1:
+            return next(iter(self.forms))
         return max(
             self.forms.items(),
             key=lambda item: (not _OBLIQUE_CYRILLIC.search(item[0]), item[1], len(item[0])),
         )[0]
 
 
-def _bare(token: str) -> str:
-    """The word without a possessive ending."""
-    return token[:-2] if token.endswith(_POSSESSIVE_ENDINGS) else token
-
-
-def _split_runs(run: str) -> list[list[str]]:
-    """A run's words, cut after a possessive: "Tennis Australia's Geoff Pollard" names two."""
-    parts: list[list[str]] = [[]]
-    for token in run.split():
-        parts[-1].append(token)
-        if token.endswith(_POSSESSIVE_ENDINGS):
-            parts.append([])
-    return [part for part in parts if part]
-
-
-def _count_runs(sentences: Sequence[Sentence]) -> tuple[Counter[tuple[bool, str]], Counter[tuple[bool, str]]]:
-    """How often each capitalised run occurs, and how often in the opening sentences, keyed by
-    whether it opens a sentence or quotation and by its text, in order of first occurrence.
-
-    Sentences are searched as one text per stretch of opening or later sentences, each
-    sentence after a newline; the text before each run (from `re.split`) tells whether the run
-    opens a sentence or quotation, with no call per run."""
-    stretches: list[tuple[bool, list[str]]] = []
-    for sentence in sentences:
-        lead = sentence.index < _LEAD_SENTENCES
-        if stretches and stretches[-1][0] == lead:
-            stretches[-1][1].append(sentence.text)
-        else:
-            stretches.append((lead, [sentence.text]))
-    runs: list[tuple[bool, str]] = []
-    lead_runs: list[tuple[bool, str]] = []
-    for lead, texts in stretches:
-        text = "\n" + "\n".join(texts)
-        if text.count("\n") != len(texts):
-            # A line break inside a sentence neither joins nor opens a run, like a carriage return.
-            text = "\n" + "\n".join(part.replace("\n", "\r") for part in texts)
-        pieces = _RUN_AND_GAPS.split(text)
-        # A run opens a sentence or quotation when only blanks and apostrophes stand between it
-        # and the sentence's start or an opening mark.
-        opens = [gap.rstrip(" \t'")[-1:] in _OPENERS for gap in pieces[0:-1:2]]
-        found = list(zip(opens, pieces[1::2], strict=True))
-        runs += found
-        if lead:
-            lead_runs += found
-    return Counter(runs), Counter(lead_runs)
+# One part of a run: its words, the same in lower case, whether it opens a sentence or
+# quotation, its mentions and its mentions in the opening sentences.
+_Part = tuple[list[str], list[str], bool, int, int]
 
 
 def find_topics(sentences: Sequence[Sentence], title: str = "", limit: int = MAX_TOPICS) -> tuple[str, ...]:
@@ -274,34 +249,17 @@ def find_topics(sentences: Sequence[Sentence], title: str = "", limit: int = MAX
     Candidates are runs of capitalised words; a run's first word at the start of a sentence
     or quotation counts only if the article also capitalises it elsewhere. Variants with the same key fold
     together, and a surname alone counts towards the full name seen elsewhere. Score:
-    mentions, plus a bonus for the title and for the opening sentences."""
-    # Names recur: each distinct run (and whether it opens a sentence) is handled once, with
-    # its number of mentions.
-    counts, lead_counts = _count_runs(sentences)
-    parts: list[tuple[list[str], bool, int, int]] = []
-    mid_sentence_words: set[str] = set()
-    for entry, mentions in counts.items():
-        opens, run = entry
-        lead = lead_counts.get(entry, 0)
-        if "s" in run and ("'s" in run or "’s" in run or "ʼs" in run):
-            for number, tokens in enumerate(_split_runs(run)):
-                at_opening = number == 0 and opens
-                if len(tokens) == 1 and tokens[0].lower() in _NEVER_ALONE:
-                    continue
-                if not at_opening:
-                    mid_sentence_words.update(map(_bare, tokens))
-                parts.append((tokens, at_opening, mentions, lead))
-        else:
-            tokens = run.split()
-            if len(tokens) == 1 and run.lower() in _NEVER_ALONE:
-                continue
-            if not opens:
-                mid_sentence_words.update(tokens)
-            parts.append((tokens, opens, mentions, lead))
+    mentions, plus a bonus for the title and for the opening sentences.
+
+    Names recur, so each distinct run (as it stands, and whether it opens a sentence) is
+    counted first and then handled once, with its number of mentions."""
+    parts, mid_sentence_words = _parts_of_runs(*_count_runs(sentences))
     named: list[tuple[str, int, int]] = []
-    for run_tokens, at_opening, mentions, lead in parts:
-        dropped = at_opening and _bare(run_tokens[0]) not in mid_sentence_words
-        surface = _name_of(run_tokens[1:] if dropped else run_tokens)
+    for run_words, lowered, at_opening, mentions, lead in parts:
+        if at_opening and _bare(run_words[0]) not in mid_sentence_words:
+            surface = _name_of(run_words[1:], lowered[1:])
+        else:
+            surface = _name_of(run_words, lowered)
         if surface is not None:
             named.append((surface, mentions, lead))
     keys = _keys_of([surface for surface, _, _ in named])
@@ -311,59 +269,120 @@ def find_topics(sentences: Sequence[Sentence], title: str = "", limit: int = MAX
             continue
         candidate = candidates.get(key)
         if candidate is None:
-            candidate = candidates[key] = _Candidate(key=key, first_seen=len(candidates))
+            candidate = candidates[key] = _Candidate(key, first_seen=len(candidates))
         candidate.forms[surface] = candidate.forms.get(surface, 0) + mentions
         candidate.mentions += mentions
         candidate.bonus += lead * _LEAD_BONUS
     _absorb_into_suffixes(candidates)
     _fold_short_forms(candidates)
     title_keys = set(topic_key(title).split())
-    for candidate in candidates.values():
-        if title_keys and title_keys.issuperset(candidate.key.split()):
-            candidate.bonus += _TITLE_BONUS
-            candidate.in_title = True
-    ranked = sorted(candidates.values(), key=lambda c: (-c.score, c.first_seen))
-    return tuple(c.display() for c in ranked if c.mentions >= _MIN_MENTIONS or c.in_title)[:limit]
+    if title_keys:
+        for candidate in candidates.values():
+            key = candidate.key
+            if key in title_keys if " " not in key else title_keys.issuperset(key.split()):
+                candidate.bonus += _TITLE_BONUS
+                candidate.in_title = True
+    shown = [c for c in candidates.values() if c.mentions >= _MIN_MENTIONS or c.in_title]
+    shown.sort(key=lambda c: (-(c.mentions + c.bonus), c.first_seen))
+    return tuple(c.display() for c in shown[:limit])
 
 
-def _name_of(tokens: list[str]) -> str | None:
-    """The name a run of capitalised words gives once titles and roles are trimmed: what
-    follows the last role word, without leading titles, articles and connectors or a
-    trailing connector, without a possessive ending; None if that names nothing.
+def _count_runs(sentences: Sequence[Sentence]) -> tuple[Counter[tuple[bool, str]], Counter[tuple[bool, str]]]:
+    """How often each capitalised run occurs, and how often in the opening sentences, keyed by
+    whether it opens a sentence or quotation and by its text, in order of first occurrence.
 
-    Only a run's last word can end with a possessive (runs are cut after one)."""
-    lowered = " ".join(tokens).lower().split()
+    The sentences are searched as one text per stretch of opening or later sentences, each
+    sentence after a newline; the text `split` gives before each run tells whether it opens a
+    sentence or quotation."""
+    runs: list[tuple[bool, str]] = []
+    lead_runs: list[tuple[bool, str]] = []
+    stretches = groupby([(s.index < _LEAD_SENTENCES, s.text) for s in sentences], key=itemgetter(0))
+    for lead, stretch in stretches:
+        texts = [text for _, text in stretch]
+        text = "\n" + "\n".join(texts)
+        if text.count("\n") != len(texts):
+            # A line break inside a sentence neither joins nor opens a run, as a carriage return.
+            text = "\n" + "\n".join(part.replace("\n", "\r") for part in texts)
+        pieces = _RUNS_AND_GAPS.split(text)
+        opens = [gap.rstrip(_BLANKS_BEFORE_RUN)[-1:] in _OPENERS for gap in pieces[0:-1:2]]
+        found = list(zip(opens, pieces[1::2], strict=True))
+        runs += found
+        if lead:
+            lead_runs += found
+    return Counter(runs), Counter(lead_runs)
+
+
+def _parts_of_runs(
+    counts: Counter[tuple[bool, str]], lead_counts: Counter[tuple[bool, str]]
+) -> tuple[list[_Part], set[str]]:
+    """The runs cut after a possessive ("Tennis Australia's Geoff Pollard" names two), less
+    the lone words that never name anything; and the words capitalised mid-sentence."""
+    parts: list[_Part] = []
+    mid_sentence_words: set[str] = set()
+    for entry, mentions in counts.items():
+        opens, run = entry
+        lead = lead_counts.get(entry, 0)
+        if "s" in run and ("'s" in run or "’s" in run or "ʼs" in run):
+            for number, tokens in enumerate(_split_runs(run)):
+                at_opening = number == 0 and opens
+                lowered = [token.lower() for token in tokens]
+                if len(tokens) == 1 and lowered[0] in _NEVER_ALONE:
+                    continue
+                if not at_opening:
+                    mid_sentence_words.update(map(_bare, tokens))
+                parts.append((tokens, lowered, at_opening, mentions, lead))
+        else:
+            lowered = run.lower().split()
+            if len(lowered) == 1 and lowered[0] in _NEVER_ALONE:
+                continue
+            tokens = run.split()
+            if not opens:
+                mid_sentence_words.update(tokens)
+            parts.append((tokens, lowered, opens, mentions, lead))
+    return parts, mid_sentence_words
+
+
+def _bare(token: str) -> str:
+    """The word without a possessive ending."""
+    return token[:-2] if token.endswith(_POSSESSIVE_ENDINGS) else token
+
+
+def _split_runs(run: str) -> list[list[str]]:
+    """A run's words, cut after each possessive."""
+    parts: list[list[str]] = [[]]
+    for token in run.split():
+        parts[-1].append(token)
+        if token.endswith(_POSSESSIVE_ENDINGS):
+            parts.append([])
+    return [part for part in parts if part]
+
+
+def _name_of(tokens: list[str], lowered: list[str]) -> str | None:
+    """The name a run of capitalised words gives: what follows its last role word, without
+    leading titles, articles and connectors or a trailing connector, and without a possessive
+    ending (only a run's last word can have one); None if that names nothing."""
     start = 0
-    if not _ROLES.isdisjoint(lowered):
+    end = len(tokens)
+    if not _TRIMMED_WORDS.isdisjoint(lowered):
         for i, word in enumerate(lowered):
             if word in _ROLES:
                 start = i + 1
-    end = len(tokens)
-    while start < end and lowered[start] in _SKIPPED_OPENERS_AND_TITLES_OF:
-        start += 1
-    while start < end and lowered[end - 1] in _CONNECTORS:
-        end -= 1
+        while start < end and lowered[start] in _SKIPPED_OPENERS_AND_TITLES_OF:
+            start += 1
+        while start < end and lowered[end - 1] in _CONNECTORS:
+            end -= 1
     if start == end or not tokens[start][0].isupper():
         return None
-    surface = " ".join(tokens[start:end])
-    if surface.endswith(_POSSESSIVE_ENDINGS):
-        surface = surface[:-2]
+    name = " ".join(tokens[start:end]) if start or end < len(tokens) else " ".join(tokens)
+    if name.endswith(_POSSESSIVE_ENDINGS):
+        name = name[:-2]
     if end - start == 1:
-        word = surface.lower()
+        word = name.lower()
         if word in _NOT_TOPICS or len(word) < 2:
             return None
-        if _DEMONYM.search(word) and not tokens[start].isupper():
+        if not tokens[start].isupper() and (word.endswith(_DEMONYM_ENDINGS) or word in _DEMONYMS):
             return None
-    return surface
-
-
-def _keys_of(names: list[str]) -> list[str]:
-    """Each name's `topic_key`, all folded in one go: the names' words one per line, a tab
-    line between two names."""
-    if not names:
-        return []
-    words = "\n".join(_KEY_WORD_OR_TAB.findall("\t".join(names)))
-    return [" ".join(filter(None, name.split("\n"))) for name in _fold_lines(words).split("\n\t\n")]
+    return name
 
 
 def _absorb_into_suffixes(candidates: dict[str, _Candidate]) -> None:
