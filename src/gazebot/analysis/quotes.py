@@ -31,8 +31,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 
 from gazebot.analysis.card import Quote
 from gazebot.analysis.names import (
@@ -194,11 +195,22 @@ _LOWER_START = re.compile(r"\s*[a-zа-яіїєґ]")
 # An explicit lower-case class without \b scans several times faster than [^\W\d_] with it;
 # the trailing run consumes the rest of the word so no match starts inside one.
 _STEM = re.compile(r"([a-zß-öø-ÿа-яіїєґё]{4,6})[a-zß-öø-ÿа-яіїєґё]*")
+# The letters of `_STEM` and its longest stem, for `_stem_outside`.
+_STEM_LETTERS = frozenset(
+    [chr(c) for c in range(ord("a"), ord("z") + 1)]
+    + [chr(c) for c in range(ord("ß"), ord("ö") + 1)]
+    + [chr(c) for c in range(ord("ø"), ord("ÿ") + 1)]
+    + [chr(c) for c in range(ord("а"), ord("я") + 1)]
+    + list("іїєґё")
+)
+_STEM_SIZE = 6
 _NEXT_LINE = re.compile(r"\s*([^\n]*)")
 # One paragraph break, however many empty lines it spans.
 _LINE_BREAKS = re.compile(r"\n\s*")
 _CUE_CLAUSE_WORDS = 25
 _NAME_BLOCK_CHARS = 300
+# The lower-case words a name run may hold between its capitalised ones (see `names`).
+_NAME_PARTICLES = frozenset({"de", "da", "del", "der", "van", "von", "bin", "al", "la", "le"})
 _CUE_NEAR_WORDS = 12
 _CUE_AT_ONCE_WORDS = 5
 _LOOK_BACK = 400
@@ -283,6 +295,12 @@ def _clause_after(text: str, pair: _Pair, limit: int) -> str:
     return clause
 
 
+def _words_up_to(fragment: str, limit: int) -> int:
+    """The number of words in `fragment`, counted only up to `limit` + 1: enough to compare with
+    `limit`, without splitting a long quotation into all its words."""
+    return len(fragment.split(maxsplit=limit))
+
+
 def _word_count(fragment: str) -> int:
     # Whitespace tokens: close enough for the length thresholds here, and several times faster.
     return len(fragment.split())
@@ -299,11 +317,12 @@ def _speech_kind(text: str, pair: _Pair, before: str, after: str) -> int:
     quote after a comma is otherwise a fragment of the reporter's sentence).
     """
     inner = text[pair.inner_start : pair.inner_end]
-    words = _word_count(inner)
+    # Only whether the quote has more than a few words matters here: stop counting there.
+    words = _words_up_to(inner, _SHORT_QUOTE_WORDS)
     if words == 0 or _FIRST_LETTER.search(inner) is None:
         return _NOT_SPEECH
     cue = _CUE.search(after)
-    cue_after = cue is not None and _word_count(after[: cue.start()]) <= _CUE_NEAR_WORDS
+    cue_after = cue is not None and _words_up_to(after[: cue.start()], _CUE_NEAR_WORDS) <= _CUE_NEAR_WORDS
     # The anchored patterns only need the end of `before`; searching all of it is slow.
     opens_sentence = not before.strip() or _OPENS_SPEECH.search(before[-12:]) is not None
     # Both forms need the comma at the end; testing it first spares two regex scans.
@@ -321,7 +340,9 @@ def _speech_kind(text: str, pair: _Pair, before: str, after: str) -> int:
         and words > _SHORT_QUOTE_WORDS
         and (ends_clause or not after.strip(" \u00a0.!?;"))
     )
-    cue_at_once = cue is not None and _word_count(after[: cue.start()]) <= _CUE_AT_ONCE_WORDS
+    cue_at_once = (
+        cue is not None and _words_up_to(after[: cue.start()], _CUE_AT_ONCE_WORDS) <= _CUE_AT_ONCE_WORDS
+    )
     # Digest style: "HEADLINE IN CAPITALS “quoted excerpt.” [WaPo.]" — the tag names the source.
     source_tag = _SOURCE_TAG.match(after) is not None
     if not (opens_sentence or follows_cue or bare_cue or source_tag):
@@ -468,20 +489,53 @@ def _stems(fragment: str) -> set[str]:
 
 def _echoes(text: str, quotations: list[tuple[tuple[int, int], ...]]) -> list[float]:
     """For each quotation, the share of its content words that the rest of the article also
-    uses (reporters paraphrase the line that matters): outside the quotations, or in another.
-    Each character is scanned once."""
+    uses (reporters paraphrase the line that matters): outside the quotations, or in another."""
     quote_stems = [_stems(" ".join(text[start:end] for start, end in parts)) for parts in quotations]
+    in_quotes = Counter(stem for stems in quote_stems for stem in stems)
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        # Lower-casing lengthened a letter ("İ"): offsets no longer agree, stem it all instead.
+        narrative = _narrative_stems(text, quotations)
+        in_narrative: Callable[[str], bool] = narrative.__contains__
+    else:
+        spans = sorted(span for parts in quotations for span in parts)
+        in_narrative = partial(_stem_outside, lowered, spans, [start for start, _ in spans])
+    return [
+        sum(1 for stem in stems if in_quotes[stem] > 1 or in_narrative(stem)) / len(stems) if stems else 0.0
+        for stems in quote_stems
+    ]
+
+
+def _narrative_stems(text: str, quotations: list[tuple[tuple[int, int], ...]]) -> set[str]:
+    """The stems of the text outside the quotations."""
     pieces, position = [], 0
     for start, end in sorted(span for parts in quotations for span in parts):
         pieces.append(text[position:start])
         position = max(position, end)
     pieces.append(text[position:])
-    narrative = _stems(" ".join(pieces))
-    in_quotes = Counter(stem for stems in quote_stems for stem in stems)
-    return [
-        sum(1 for stem in stems if stem in narrative or in_quotes[stem] > 1) / len(stems) if stems else 0.0
-        for stems in quote_stems
-    ]
+    return _stems(" ".join(pieces))
+
+
+def _stem_outside(lowered: str, spans: list[tuple[int, int]], starts: list[int], stem: str) -> bool:
+    """Whether a word with this `_STEM` stem is written outside the quotation `spans`.
+
+    A plain string search for the few stems of the quotes, in place of stemming the whole
+    narrative (the costliest part of ranking). A stem is the start of a word: the letter
+    before it is no letter of `_STEM`, and a stem shorter than six letters is the whole word.
+    """
+    size = len(stem)
+    found = lowered.find(stem)
+    while found >= 0:
+        after = found + size
+        if (found == 0 or lowered[found - 1] not in _STEM_LETTERS) and (
+            size == _STEM_SIZE or after == len(lowered) or lowered[after] not in _STEM_LETTERS
+        ):
+            inside = bisect_right(starts, found) - 1
+            if inside < 0 or found >= spans[inside][1]:
+                return True
+            after = spans[inside][1]
+        found = lowered.find(stem, after)
+    return False
 
 
 def _score(text: str, parts: tuple[tuple[int, int], ...], speaker: str | None, echo: float) -> float:
@@ -651,14 +705,32 @@ class _NarrativeNames:
         found = lowered.rfind(word, 0, before)
         while found >= 0:
             start = self._text.rfind("\n", 0, found) + 1
+            if not self._may_be_later_name_word(found):
+                found = lowered.rfind(word, 0, found)
+                continue
             if start not in self._by_paragraph:
-                self._list_back_from(start)
+                # Only this paragraph: the ones before it need listing only if they hold the word.
+                self._list_back_from(start, block_chars=0)
             for mention in reversed(self._by_paragraph[start]):
                 if mention.end <= before:
                     yield mention
             if start == 0:
                 return
             found = lowered.rfind(word, 0, start - 1)
+
+    def _may_be_later_name_word(self, found: int) -> bool:
+        """Whether offset `found` can start the second or a later word of a name run ("John
+        Smith", "J. Smith", "Ursula von der Leyen"): a surname matches only such a word, so a
+        paragraph where the word only stands alone ("Smith said") need not be listed. The word
+        before it, one space back, is capitalised or a name particle."""
+        text = self._text
+        if found < 2 or text[found - 1] not in " \u00a0":
+            return False
+        start = found - 2
+        while start >= 0 and (text[start].isalpha() or text[start] in "'’-."):
+            start -= 1
+        word = text[start + 1 : found - 1].lstrip("'’-.")
+        return word[:1].isupper() or word in _NAME_PARTICLES
 
     def _lowered(self) -> str | None:
         """The text in lower case, offset for offset; None when lower-casing a letter ("İ")
@@ -668,12 +740,12 @@ class _NarrativeNames:
             self._lower = lowered if len(lowered) == len(self._text) else ""
         return self._lower or None
 
-    def _list_back_from(self, start: int) -> None:
-        """List the paragraph at `start` and the unlisted ones before it, up to a block's size."""
+    def _list_back_from(self, start: int, block_chars: int = _NAME_BLOCK_CHARS) -> None:
+        """List the paragraph at `start` and the unlisted ones before it, up to `block_chars`."""
         end = self._text.find("\n", start)
         end = len(self._text) if end < 0 else end
         starts = [start]
-        while starts[0] > 0 and end - starts[0] < _NAME_BLOCK_CHARS:
+        while starts[0] > 0 and end - starts[0] < block_chars:
             previous = self._text.rfind("\n", 0, starts[0] - 1) + 1
             if previous in self._by_paragraph:
                 break
@@ -704,7 +776,7 @@ def _continues(text: str, previous: _Pair, pair: _Pair, after: str) -> bool:
     if pair.paragraph_start != previous.paragraph_start:
         return _continues_next_paragraph(text, previous, pair, after)
     between = text[previous.end : pair.start]
-    if not between.strip() or _word_count(between) > _BETWEEN_PARTS_WORDS:
+    if not between.strip() or _words_up_to(between, _BETWEEN_PARTS_WORDS) > _BETWEEN_PARTS_WORDS:
         return False
     if _CUE.search(after) is not None:
         return False
@@ -752,7 +824,7 @@ def _previous_speaker(
     members, previous_speaker = group
     if previous is not None:
         gap = text[previous.end : pair.start]
-        if _word_count(gap) <= _CUE_CLAUSE_WORDS and len(_LINE_BREAKS.findall(gap)) <= 1:
+        if _words_up_to(gap, _CUE_CLAUSE_WORDS) <= _CUE_CLAUSE_WORDS and len(_LINE_BREAKS.findall(gap)) <= 1:
             return previous_speaker
     if pair.start != pair.paragraph_start:
         return None
