@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from gazebot.analysis.card import Figure
 from gazebot.analysis.numbers import (
@@ -380,16 +380,16 @@ _ONE_DETERMINERS = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class _Found:
+# Named tuples, not frozen dataclasses: a frozen dataclass sets each field through
+# object.__setattr__, and these are made for every number read (a tenth of the time budget).
+class _Found(NamedTuple):
     start: int
     end: int
     value: float
     score: float
 
 
-@dataclass(frozen=True, slots=True)
-class _Number:
+class _Number(NamedTuple):
     """One number read at a position: its value, where it ends, and what was attached."""
 
     value: float
@@ -489,6 +489,7 @@ _EN_MONTH_TAILS = frozenset(
         "sep", "oct", "nov", "dec"
     ]
 )
+_EN_DATE_TAILS = _EN_YEAR_TAILS | _EN_MONTH_TAILS
 _EN_LABEL_TAILS = frozenset(
     [
         "article", "section", "clause", "paragraph", "part", "chapter", "item", "no", "nos",
@@ -525,34 +526,31 @@ def _previous_word(text: str, position: int) -> str:
     return text[start:position - 1]
 
 
+# The last four words before a position, read from the reversed text so one anchored match
+# finds them all: group n spans the n-th word back ("\n" and tabs end a word too; spaces and
+# tabs before a word are skipped; a word may be empty, e.g. between two line breaks).
+_WORDS_BACKWARDS = re.compile(r"[ \t]*" + r"(?:(?=[\s\S])([^ \t\n]*)[ \t\n]?[ \t]*)?" * 4)
+
+
 def _look_back(pattern: re.Pattern[str], text: str, end: int, words: int = 3) -> \
         re.Match[str] | None:
-    """`pattern` (ending in `$`) matched on the last few words before `end`, longest first.
+    """`pattern` (ending in `$`) matched on the last few (at most four) words of the 40
+    characters before `end`, longest first; then on a symbol glued to the number.
 
     Anchored matches at a handful of word starts instead of a search across the window: the
     look-back patterns are wide alternations, and searching them cost most of the time budget.
     """
     limit = max(0, end - 40)
-    starts = []
-    position = end
-    while position > limit and text[position - 1] in " \t":
-        position -= 1
-    for _ in range(words):
-        if position <= limit:
-            break
-        cut = max(text.rfind(" ", limit, position), text.rfind("\n", limit, position),
-                  text.rfind("\t", limit, position))
-        start = cut + 1 if cut >= 0 else limit
-        starts.append(start)
-        position = cut
-        while position > limit and text[position - 1] in " \t":
-            position -= 1
+    backwards = _WORDS_BACKWARDS.match(text[limit:end][::-1])
+    assert backwards is not None  # every part of the pattern is optional
+    for group in range(words, 0, -1):
+        word_end = backwards.end(group)
+        if word_end >= 0:
+            match = pattern.match(text, end - word_end, end)
+            if match is not None:
+                return match
     if end > 0 and text[end - 1] in "-–(~≈+#№":
-        starts.insert(0, end - 1)  # a symbol glued to the number: "mid-2024", "(2019", "~25"
-    for start in reversed(starts):
-        match = pattern.match(text, start, end)
-        if match is not None:
-            return match
+        return pattern.match(text, end - 1, end)  # glued to the number: "mid-2024", "(2019"
     return None
 
 
@@ -680,12 +678,13 @@ def _read_en(text: str, atom: re.Match[str]) -> _Found | None:
         if scale_letter is not None:
             value *= SCALE_ABBREVIATIONS[scale_letter.group(0).strip().lower()]
             end, scaled = scale_letter.end(), True
+    tail = _tail_word(text, begin)
     modifier = _look_back(_EN_MODIFIER_BEFORE, text, begin, 4) if _gate(
-        _tail_word(text, begin), _EN_MODIFIER_TAILS, "~≈+") else None
+        tail, _EN_MODIFIER_TAILS, "~≈+") else None
     modifier_word = modifier.group(0).strip().lower() if modifier else ""
     if kind == "num" and _excluded_en_numeral(
-        text, atom=atom, begin=begin, end=end, number=number, money=money, scaled=scaled,
-        modifier_word=modifier_word,
+        text, atom=atom, begin=begin, end=end, tail=tail, number=number, money=money,
+        scaled=scaled, modifier_word=modifier_word,
     ):
         return None
     if kind == "words":
@@ -701,7 +700,7 @@ def _read_en(text: str, atom: re.Match[str]) -> _Found | None:
         if text[end:end + 1] == "-" and text[end + 1:end + 2].isalpha() and not (
                 _EN_MONEY_AFTER.match(text, end)):
             return None
-        if _tail_word(text, begin) in ("several", "few", "many"):
+        if tail in ("several", "few", "many"):
             return None
     # A range: the second end shares the first's kind; the first takes its scale if it has none.
     range_end, second_scale, second_money, second_percent = _en_range(
@@ -729,7 +728,8 @@ def _read_en(text: str, atom: re.Match[str]) -> _Found | None:
             return None
         unit = unit or _EN_UNIT_AFTER.match(text, end) is not None
         if (number.is_plain_integer and not unit
-                and _looks_like_year_en(text, atom, begin, end, modifier_word)):
+                and _looks_like_year_en(text, atom, begin, end, tail=tail,
+                                                            modifier_word=modifier_word)):
             return None
     if negative:
         value = -value
@@ -852,6 +852,7 @@ def _excluded_en_numeral(
     atom: re.Match[str],
     begin: int,
     end: int,
+    tail: str,
     number: _Number,
     money: bool,
     scaled: bool,
@@ -866,12 +867,12 @@ def _excluded_en_numeral(
     if money or number.percent:
         return False
     if number.value <= 31 and number.is_plain_integer and (
-        (_gate(_tail_word(text, begin), _EN_MONTH_TAILS)
+        (_gate(tail, _EN_MONTH_TAILS)
          and _look_back(_EN_MONTH_BEFORE, text, begin, 1))
         or _EN_MONTH_AFTER.match(text, end)
     ):
         return True
-    if _gate(_tail_word(text, begin), _EN_LABEL_TAILS, "#№") and _look_back(
+    if _gate(tail, _EN_LABEL_TAILS, "#№") and _look_back(
         _EN_LABEL_BEFORE, text, begin, 1
     ) and not modifier_word:
         return not scaled
@@ -879,13 +880,12 @@ def _excluded_en_numeral(
 
 
 def _looks_like_year_en(
-    text: str, atom: re.Match[str], begin: int, end: int, modifier_word: str
+    text: str, atom: re.Match[str], begin: int, end: int, *, tail: str, modifier_word: str
 ) -> bool:
     value = float(atom.group("num"))
     if not (len(atom.group("num")) == 4 and 1000 <= value <= 2199):
         return False
-    tail = _tail_word(text, begin)
-    if (_gate(tail, _EN_YEAR_TAILS | _EN_MONTH_TAILS, "-–(") or tail.endswith("-")) and (
+    if (_gate(tail, _EN_DATE_TAILS, "-–(") or tail.endswith("-")) and (
         _look_back(_EN_YEAR_BEFORE, text, begin, 2)
         or _look_back(_EN_MONTH_BEFORE, text, begin, 1)
     ):
