@@ -31,9 +31,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import partial
 
 from gazebot.analysis.card import Quote
 from gazebot.analysis.names import (
@@ -171,6 +170,8 @@ _CUE_ENDS_SENTENCE = re.compile(rf"(?<![\w-])(?:{_CUE_WORDS})(?:[\s\u00a0]+[^\s.
 _QUOTE_MARK = re.compile(r"[«»„“”\"‘’]|''")
 _DASH_AFTER = re.compile(r"\s+(?:[-—–]|--)\s")
 _CLOSES_SENTENCE = re.compile(r"[.…]\W*$")
+_CLOSES_QUESTION = re.compile(r"[?!]\W*$")
+_SPACE_THEN_CAPITAL = re.compile(r"\s*[A-ZА-ЯІЇЄҐ]")
 _ENDS_SENTENCE = re.compile(r"[.!?…]\W*$")
 _UPPER_START = re.compile(r"\W*[A-ZА-ЯІЇЄҐ]")
 # " Trump said." / " Beck questioned." — a sentence that is nothing but a cue.
@@ -195,7 +196,7 @@ _LOWER_START = re.compile(r"\s*[a-zа-яіїєґ]")
 # An explicit lower-case class without \b scans several times faster than [^\W\d_] with it;
 # the trailing run consumes the rest of the word so no match starts inside one.
 _STEM = re.compile(r"([a-zß-öø-ÿа-яіїєґё]{4,6})[a-zß-öø-ÿа-яіїєґё]*")
-# The letters of `_STEM` and its longest stem, for `_stem_outside`.
+# The letters of `_STEM` and its longest stem, for `_has_stem`.
 _STEM_LETTERS = frozenset(
     [chr(c) for c in range(ord("a"), ord("z") + 1)]
     + [chr(c) for c in range(ord("ß"), ord("ö") + 1)]
@@ -492,37 +493,27 @@ def _echoes(text: str, quotations: list[tuple[tuple[int, int], ...]]) -> list[fl
     uses (reporters paraphrase the line that matters): outside the quotations, or in another."""
     quote_stems = [_stems(" ".join(text[start:end] for start, end in parts)) for parts in quotations]
     in_quotes = Counter(stem for stems in quote_stems for stem in stems)
-    lowered = text.lower()
-    if len(lowered) != len(text):
-        # Lower-casing lengthened a letter ("İ"): offsets no longer agree, stem it all instead.
-        narrative = _narrative_stems(text, quotations)
-        in_narrative: Callable[[str], bool] = narrative.__contains__
-    else:
-        spans = sorted(span for parts in quotations for span in parts)
-        in_narrative = partial(_stem_outside, lowered, spans, [start for start, _ in spans])
-    return [
-        sum(1 for stem in stems if in_quotes[stem] > 1 or in_narrative(stem)) / len(stems) if stems else 0.0
-        for stems in quote_stems
-    ]
-
-
-def _narrative_stems(text: str, quotations: list[tuple[tuple[int, int], ...]]) -> set[str]:
-    """The stems of the text outside the quotations."""
     pieces, position = [], 0
     for start, end in sorted(span for parts in quotations for span in parts):
         pieces.append(text[position:start])
         position = max(position, end)
     pieces.append(text[position:])
-    return _stems(" ".join(pieces))
+    narrative = " ".join(pieces).lower()
+    return [
+        sum(1 for stem in stems if in_quotes[stem] > 1 or _has_stem(narrative, stem)) / len(stems)
+        if stems
+        else 0.0
+        for stems in quote_stems
+    ]
 
 
-def _stem_outside(lowered: str, spans: list[tuple[int, int]], starts: list[int], stem: str) -> bool:
-    """Whether a word with this `_STEM` stem is written outside the quotation `spans`.
-
-    A plain string search for the few stems of the quotes, in place of stemming the whole
-    narrative (the costliest part of ranking). A stem is the start of a word: the letter
-    before it is no letter of `_STEM`, and a stem shorter than six letters is the whole word.
-    """
+def _has_stem(lowered: str, stem: str) -> bool:
+    """Whether `lowered` has a word with this `_STEM` stem: the same answer as looking the stem
+    up among all the stems of `lowered`, by a string search for the few stems of the quotes
+    instead (stemming the whole narrative was the costliest part of ranking). A stem starts a
+    word (no `_STEM` letter before it), and one shorter than six letters is the whole word."""
+    if stem not in lowered:
+        return False
     size = len(stem)
     found = lowered.find(stem)
     while found >= 0:
@@ -530,11 +521,8 @@ def _stem_outside(lowered: str, spans: list[tuple[int, int]], starts: list[int],
         if (found == 0 or lowered[found - 1] not in _STEM_LETTERS) and (
             size == _STEM_SIZE or after == len(lowered) or lowered[after] not in _STEM_LETTERS
         ):
-            inside = bisect_right(starts, found) - 1
-            if inside < 0 or found >= spans[inside][1]:
-                return True
-            after = spans[inside][1]
-        found = lowered.find(stem, after)
+            return True
+        found = lowered.find(stem, found + 1)
     return False
 
 
@@ -784,13 +772,13 @@ def _continues(text: str, previous: _Pair, pair: _Pair, after: str) -> bool:
     if between.rstrip().endswith(":"):
         return False
     boundaries = [m.end() for m in _SENTENCE_END.finditer(text, previous.end, pair.start + 1)]
-    first_closed = re.search(r"[.…]\W*$", text[previous.inner_start : previous.inner_end])
-    if first_closed and re.match(r"\s*[A-ZА-ЯІЇЄҐ]", between):
+    first_closed = _CLOSES_SENTENCE.search(text, previous.inner_start, previous.inner_end)
+    if first_closed and _SPACE_THEN_CAPITAL.match(between):
         boundaries.insert(0, previous.end)
     # “A?” He answered, “B.” — a question closes its sentence when a capital follows.
     elif (
-        re.search(r"[?!]\W*$", text[previous.inner_start : previous.inner_end])
-        and re.match(r"\s*[A-ZА-ЯІЇЄҐ]", between)
+        _CLOSES_QUESTION.search(text, previous.inner_start, previous.inner_end)
+        and _SPACE_THEN_CAPITAL.match(between)
         and _CUE_THEN_COMMA.search(between)
     ):
         return False
