@@ -39,9 +39,11 @@ _ASCII_WORD_CHARACTERS = string.ascii_lowercase + string.digits + "'\n"
 _ASCII_WORD_BYTES = bytes(
     ord(chr(byte).lower()) if chr(byte).lower() in _ASCII_WORD_CHARACTERS else ord(" ") for byte in range(256)
 )
+_NOT_DIGIT_OR_NEWLINE = bytes(byte for byte in range(256) if chr(byte) not in string.digits + "\n")
 # An apostrophe joins a word only between two word characters.
 _LONE_APOSTROPHE = re.compile(r"'(?:(?<![a-z0-9]')|(?![a-z0-9]))")
 _DIGIT = re.compile(r"\d")
+_TEXT_OF = operator.attrgetter("text")
 _QUOTE_MARK = re.compile(r"[\"“”«»„]")
 
 # Function words carry no topic: left out of overlap and centrality (English and Ukrainian).
@@ -131,18 +133,41 @@ def _ascii_bag(words: str) -> set[str]:
     return set(map(_STEM, filterfalse(_ASCII_STOPWORDS_AND_LETTERS.__contains__, words.split())))
 
 
-def _sentence_bags(sentences: Sequence[Sentence]) -> list[set[str]]:
-    """Each sentence's `_content_words`, the ASCII ones blanked for splitting in one call."""
-    texts = [sentence.text for sentence in sentences]
-    # No prepared sentence holds a newline: the blanked text splits back into the sentences
-    # (checked, for sentences made by hand).
-    parts = _ascii_words("\n".join(texts)).split("\n")
+def _read_sentences(texts: Sequence[str]) -> tuple[list[set[str]], list[bool], list[bool]]:
+    """Each text's `_content_words`, whether it holds a digit and whether a double quote mark.
+
+    The ASCII texts are read together: joined by newlines (no prepared sentence holds one;
+    checked, for sentences made by hand), blanked for splitting in one call, and their digits
+    kept alone in another, so that a regex search per sentence is left to the others."""
+    joined = "\n".join(texts).encode("ascii", "replace")
+    blanked = joined.translate(_ASCII_WORD_BYTES).decode("ascii")
+    parts = (_LONE_APOSTROPHE.sub(" ", blanked) if "'" in blanked else blanked).split("\n")
     if len(parts) != len(texts):
-        return [_content_words(text) for text in texts]
-    return [
-        _ascii_bag(part) if text.isascii() else _content_words(text)
-        for text, part in zip(texts, parts, strict=True)
-    ]
+        return (
+            [_content_words(text) for text in texts],
+            [bool(_DIGIT.search(text)) for text in texts],
+            [bool(_QUOTE_MARK.search(text)) for text in texts],
+        )
+    digit_runs = joined.translate(None, _NOT_DIGIT_OR_NEWLINE).split(b"\n")
+    if all(map(str.isascii, texts)):
+        return (
+            list(map(_ascii_bag, parts)),
+            list(map(bool, digit_runs)),
+            ['"' in text for text in texts],
+        )
+    bags: list[set[str]] = []
+    has_digit: list[bool] = []
+    has_quote_mark: list[bool] = []
+    for text, part, digits in zip(texts, parts, digit_runs, strict=True):
+        if text.isascii():
+            bags.append(_ascii_bag(part))
+            has_digit.append(bool(digits))
+            has_quote_mark.append('"' in text)
+        else:
+            bags.append(_content_words(text))
+            has_digit.append(bool(_DIGIT.search(text)))
+            has_quote_mark.append(bool(_QUOTE_MARK.search(text)))
+    return bags, has_digit, has_quote_mark
 
 
 def _centralities(bags: Sequence[set[str]]) -> list[float]:
@@ -166,7 +191,7 @@ def _centralities(bags: Sequence[set[str]]) -> list[float]:
 def sentence_features(sentences: Sequence[Sentence], title: str = "") -> list[list[float]]:
     """One feature row per sentence, in the order of FEATURE_NAMES."""
     lengths = word_counts(sentences)
-    bags = _sentence_bags(sentences)
+    bags, has_digit, has_quote_mark = _read_sentences([sentence.text for sentence in sentences])
     title_bag = _content_words(title)
     centralities = _centralities(bags)
     top_centrality = max(centralities, default=0.0) or 1.0
@@ -188,8 +213,8 @@ def sentence_features(sentences: Sequence[Sentence], title: str = "") -> list[li
                 1.0 if words < 8 else 0.0,
                 len(bags[i] & title_bag) / title_size if title_size else 0.0,
                 centralities[i] / top_centrality,
-                1.0 if _DIGIT.search(text) else 0.0,
-                1.0 if _QUOTE_MARK.search(text) else 0.0,
+                1.0 if has_digit[i] else 0.0,
+                1.0 if has_quote_mark[i] else 0.0,
                 1.0 if text.rstrip("\"”»’' ").endswith("?") else 0.0,
             ]
         )
@@ -199,7 +224,7 @@ def sentence_features(sentences: Sequence[Sentence], title: str = "") -> list[li
 
 def word_counts(sentences: Sequence[Sentence]) -> list[int]:
     """Each sentence's length in white-space separated words (also what reading time counts)."""
-    return [len(sentence.text.split()) for sentence in sentences]
+    return [len(text.split()) for text in map(_TEXT_OF, sentences)]
 
 
 def _probabilities(sentences: Sequence[Sentence], title: str, lengths: Sequence[int]) -> list[float]:
@@ -208,7 +233,7 @@ def _probabilities(sentences: Sequence[Sentence], title: str, lengths: Sequence[
 
     Fused rather than built as rows: a feature that is 0 adds nothing (x + 0.0 == x), one
     that is 1 adds its weight."""
-    bags = _sentence_bags(sentences)
+    bags, has_digit, has_quote_mark = _read_sentences([sentence.text for sentence in sentences])
     title_bag = _content_words(title)
     title_size = len(title_bag)
     centralities = _centralities(bags)
@@ -216,31 +241,30 @@ def _probabilities(sentences: Sequence[Sentence], title: str, lengths: Sequence[
     count = len(sentences)
     log = math.log
     exp = math.exp
-    has_digit = _DIGIT.search
-    has_quote_mark = _QUOTE_MARK.search
     chances: list[float] = []
     previous_paragraph = -1
-    for i, sentence in enumerate(sentences):
-        words = lengths[i]
+    for i, (sentence, words, bag, centrality, digit, quote_mark) in enumerate(
+        zip(sentences, lengths, bags, centralities, has_digit, has_quote_mark, strict=True)
+    ):
         score = _W_BIAS + _W_FIRST if i == 0 else _W_BIAS
         score += _W_INVERSE_POSITION * (1.0 / (i + 1))
         score += _W_RELATIVE_POSITION * (i / count)
         if sentence.paragraph != previous_paragraph:
             score += _W_PARAGRAPH_OPENING
+            previous_paragraph = sentence.paragraph
         score += _W_LOG_WORDS * log(words + 1)
         if words < 8:
             score += _W_SHORT
         if title_size:
-            score += _W_TITLE_OVERLAP * (len(bags[i] & title_bag) / title_size)
-        score += _W_CENTRALITY * (centralities[i] / top_centrality)
-        if has_digit(sentence.text):
+            score += _W_TITLE_OVERLAP * (len(bag & title_bag) / title_size)
+        score += _W_CENTRALITY * (centrality / top_centrality)
+        if digit:
             score += _W_HAS_NUMBER
-        if has_quote_mark(sentence.text):
+        if quote_mark:
             score += _W_QUOTATION
         if _W_QUESTION and sentence.text.rstrip("\"”»’' ").endswith("?"):
             score += _W_QUESTION
         chances.append(1.0 / (1.0 + exp(-score)))
-        previous_paragraph = sentence.paragraph
     return chances
 
 
@@ -276,16 +300,20 @@ def _best_set(
     worth within `budget` words, else the single best sentence that fits, else the first.
 
     Pairs are tried before triples, as itertools.combinations would give them; a pair over
-    the budget rules out every triple that holds it, and a pair that even the worthiest
-    later sentence cannot lift above the best so far is not extended."""
+    the budget rules out every triple that holds it, and a pair that no later sentence fits
+    or that even the worthiest later sentence cannot lift above the best so far is not
+    extended."""
     best: tuple[int, ...] = (shortlist[0],)
     best_value = -1.0
     size = len(shortlist)
     short_lengths = [lengths[index] for index in shortlist]
     short_worth = [worth[index] for index in shortlist]
-    # most_worth_from[c]: the most worth of any shortlisted sentence at position c or later.
+    # From each position on: the most worth, and the fewest words, of any shortlisted sentence.
     most_worth_from = [*accumulate([-math.inf, *reversed(short_worth)], max)][::-1]
-    fitting_pairs: list[tuple[int, int, float, int]] = []
+    fewest_words_from = [*accumulate([budget + 1, *reversed(short_lengths)], min)][::-1]
+    # Pairs kept for the triples: those with room for a third that could beat the best pair
+    # so far (the best only grows, and adding never lowers a float sum's rounding).
+    extensible_pairs: list[tuple[int, int, float, int]] = []
     for a in range(size):
         first_length, first_worth = short_lengths[a], short_worth[a]
         for b in range(a + 1, size):
@@ -293,11 +321,12 @@ def _best_set(
             if words > budget:
                 continue
             value = first_worth + short_worth[b]
-            fitting_pairs.append((a, b, value, budget - words))
             if value > best_value:
                 best, best_value = (shortlist[a], shortlist[b]), value
-    for a, b, pair_value, room in fitting_pairs:
-        # Adding never lowers a float sum's rounding: no later third can win here.
+            room = budget - words
+            if room >= fewest_words_from[b + 1] and value + most_worth_from[b + 1] > best_value:
+                extensible_pairs.append((a, b, value, room))
+    for a, b, pair_value, room in extensible_pairs:
         if pair_value + most_worth_from[b + 1] <= best_value:
             continue
         for c in range(b + 1, size):
