@@ -275,6 +275,12 @@ def _follows_a_word(text: str, pair: _Pair) -> bool:
     )
 
 
+def _ends_in_cue(before: str) -> bool:
+    """Whether `before` ends in a cue word ("The ad says"). Every cue ends in a letter, so most
+    sentences (ending in a comma, a full stop, a colon) are ruled out without a regex."""
+    return before.rstrip()[-1:].isalpha() and _BARE_CUE.search(before[-40:]) is not None
+
+
 def _sentence_before(text: str, pair: _Pair) -> str:
     """The text of the quote's sentence before its opening mark."""
     before = text[max(pair.paragraph_start, pair.start - _LOOK_BACK) : pair.start]
@@ -337,9 +343,9 @@ def _speech_kind(text: str, pair: _Pair, before: str, after: str) -> int:
     ends_clause = _TERMINAL.search(inner) is not None
     # "The ad says “nothing will change …”": a whole clause straight after the cue verb.
     bare_cue = (
-        _BARE_CUE.search(before[-40:]) is not None
-        and words > _SHORT_QUOTE_WORDS
+        words > _SHORT_QUOTE_WORDS
         and (ends_clause or not after.strip(" \u00a0.!?;"))
+        and _ends_in_cue(before)
     )
     cue_at_once = (
         cue is not None and _words_up_to(after[: cue.start()], _CUE_AT_ONCE_WORDS) <= _CUE_AT_ONCE_WORDS
@@ -624,10 +630,14 @@ def _is_unattributed(text: str, pair: _Pair, before: str, after: str, speaker: s
     if _CUE.search(after) is not None or _SOURCE_TAG.match(after) is not None:
         return False
     lead_in = before.rstrip()
-    if lead_in.endswith((":", ",")) or _BARE_CUE.search(before[-40:]) is not None:
+    if lead_in.endswith((":", ",")) or _ends_in_cue(before):
         return False
     # "Dianne Bystrom agreed. “…”": the sentence before is nothing but the quote's cue.
-    if _CUE_ENDS_SENTENCE.search(lead_in) is not None and not _QUOTE_MARK.search(lead_in):
+    if (
+        lead_in.endswith(".")
+        and _CUE_ENDS_SENTENCE.search(lead_in) is not None
+        and not _QUOTE_MARK.search(lead_in)
+    ):
         return False
     if text[pair.paragraph_start : pair.start].strip():
         return True
