@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
 
@@ -143,6 +143,8 @@ _SKIPPED_OPENERS_AND_TITLES_OF = _SKIPPED_OPENERS | {
 }
 # A run with none of these words is a name as it stands, with nothing to trim.
 _TRIMMED_WORDS = _ROLES | _SKIPPED_OPENERS_AND_TITLES_OF
+# A word that is trimmed away, or is not a topic, when it stands alone.
+_NOT_A_NAME_ALONE = _TRIMMED_WORDS | _NOT_TOPICS
 # Endings of Ukrainian nouns and adjectives in an oblique case (locative, dative, genitive…).
 _OBLIQUE_CYRILLIC = re.compile(r"(?:ого|ому|ою|ої|ові|еві|ем|ом|і|у|ю)$")
 # A word that names a people, not a topic: by its ending ("Russian", "Chinese", "Iraqis") or
@@ -200,31 +202,38 @@ def topic_keys_for_query(words: str) -> list[str]:
     return [key for key in _fold_lines("\n".join(found)).split("\n") if key]
 
 
-def _keys_of(names: list[str]) -> list[str]:
-    """Each name's `topic_key`, all folded in one go: the names' words one per line, with a
-    line holding a tab between two names."""
-    if not names:
-        return []
-    text = "\t".join(names)
-    if text.replace(" ", "").replace("\t", "").isalnum():
-        # Words of letters and digits only, one space apart: the usual names.
-        words = text.replace(" ", "\n").replace("\t", "\n\t\n")
-    else:
-        words = "\n".join(_KEY_WORD_OR_TAB.findall(text))
-    folded = _fold_lines(words)
+def _keys_of(names: list[str], title: str) -> tuple[dict[str, str], set[str]]:
+    """Each name's `topic_key`, and the words of the title's, all folded in one go: the words
+    one per line, with a line holding a tab after each name."""
+    title_words = _KEY_WORD.findall(title)
+    texts = []
+    if names:
+        text = "\t".join(names)
+        if text.replace(" ", "").replace("\t", "").replace("-", "").isalnum():
+            # Words of letters and digits only, between blanks and hyphens: the usual names.
+            texts.append(text.replace(" ", "\n").replace("-", "\n").replace("\t", "\n\t\n"))
+        else:
+            texts.append("\n".join(_KEY_WORD_OR_TAB.findall(text)))
+    if title_words:
+        texts.append("\n".join(title_words))
+    folded = _fold_lines("\n\t\n".join(texts))
     if "\n\n" in folded or folded.startswith("\n") or folded.endswith("\n"):
-        # A word folded to nothing (a lone soft sign) leaves no blank in its name's key.
-        return [" ".join(filter(None, name.split("\n"))) for name in folded.split("\n\t\n")]
-    return folded.replace("\n", " ").split(" \t ")
+        # A word folded to nothing (a lone soft sign, or between two hyphens) leaves no blank
+        # in its name's key.
+        keys = [" ".join(filter(None, name.split("\n"))) for name in folded.split("\n\t\n")]
+    else:
+        keys = folded.replace("\n", " ").split(" \t ")
+    # The title, when it has words, is the last of the keys.
+    return dict(zip(names, keys, strict=False)), set(keys[-1].split()) if title_words else set()
 
 
 @dataclass(slots=True)
 class _Candidate:
     key: str
-    forms: dict[str, int] = field(default_factory=dict)
-    mentions: int = 0
-    bonus: float = 0.0
-    first_seen: int = 0
+    first_seen: int
+    forms: dict[str, int]
+    mentions: int
+    bonus: float
     in_title: bool = False
 
     def display(self) -> str:
@@ -238,47 +247,31 @@ class _Candidate:
         )[0]
 
 
-# One part of a run: its words, the same in lower case, whether it opens a sentence or
-# quotation, its mentions and its mentions in the opening sentences.
-_Part = tuple[list[str], list[str], bool, int, int]
-
-
 def find_topics(sentences: Sequence[Sentence], title: str = "", limit: int = MAX_TOPICS) -> tuple[str, ...]:
     """The article's topics, most important first.
 
     Candidates are runs of capitalised words; a run's first word at the start of a sentence
     or quotation counts only if the article also capitalises it elsewhere. Variants with the same key fold
     together, and a surname alone counts towards the full name seen elsewhere. Score:
-    mentions, plus a bonus for the title and for the opening sentences.
-
-    Names recur, so each distinct run (as it stands, and whether it opens a sentence) is
-    counted first and then handled once, with its number of mentions."""
-    parts, mid_sentence_words = _parts_of_runs(*_count_runs(sentences))
-    named: list[tuple[str, int, int]] = []
-    for run_words, lowered, at_opening, mentions, lead in parts:
-        if at_opening and _bare(run_words[0]) not in mid_sentence_words:
-            surface = _name_of(run_words[1:], lowered[1:])
-        else:
-            surface = _name_of(run_words, lowered)
-        if surface is not None:
-            named.append((surface, mentions, lead))
-    keys = _keys_of([surface for surface, _, _ in named])
+    mentions, plus a bonus for the title and for the opening sentences."""
+    named = _names_of_runs(*_count_runs(sentences))
+    keys, title_keys = _keys_of(list(dict.fromkeys(name for name, _, _ in named)), title)
     candidates: dict[str, _Candidate] = {}
-    for (surface, mentions, lead), key in zip(named, keys, strict=True):
+    for name, mentions, lead in named:
+        key = keys[name]
         if not key:
             continue
         candidate = candidates.get(key)
         if candidate is None:
-            candidate = candidates[key] = _Candidate(key, first_seen=len(candidates))
-        candidate.forms[surface] = candidate.forms.get(surface, 0) + mentions
-        candidate.mentions += mentions
-        candidate.bonus += lead * _LEAD_BONUS
+            candidates[key] = _Candidate(key, len(candidates), {name: mentions}, mentions, lead * _LEAD_BONUS)
+        else:
+            candidate.forms[name] = candidate.forms.get(name, 0) + mentions
+            candidate.mentions += mentions
+            candidate.bonus += lead * _LEAD_BONUS
     _absorb_into_suffixes(candidates)
     _fold_short_forms(candidates)
-    title_keys = set(topic_key(title).split())
     if title_keys:
-        for candidate in candidates.values():
-            key = candidate.key
+        for key, candidate in candidates.items():
             if key in title_keys if " " not in key else title_keys.issuperset(key.split()):
                 candidate.bonus += _TITLE_BONUS
                 candidate.in_title = True
@@ -289,7 +282,8 @@ def find_topics(sentences: Sequence[Sentence], title: str = "", limit: int = MAX
 
 def _count_runs(sentences: Sequence[Sentence]) -> tuple[Counter[tuple[bool, str]], Counter[tuple[bool, str]]]:
     """How often each capitalised run occurs, and how often in the opening sentences, keyed by
-    whether it opens a sentence or quotation and by its text, in order of first occurrence.
+    whether it opens a sentence or quotation and by its text, in order of first occurrence:
+    names recur, and each distinct run is then handled once.
 
     The sentences are searched as one text per stretch of opening or later sentences, each
     sentence after a newline; the text `split` gives before each run tells whether it opens a
@@ -312,34 +306,70 @@ def _count_runs(sentences: Sequence[Sentence]) -> tuple[Counter[tuple[bool, str]
     return Counter(runs), Counter(lead_runs)
 
 
-def _parts_of_runs(
+def _names_of_runs(
     counts: Counter[tuple[bool, str]], lead_counts: Counter[tuple[bool, str]]
-) -> tuple[list[_Part], set[str]]:
-    """The runs cut after a possessive ("Tennis Australia's Geoff Pollard" names two), less
-    the lone words that never name anything; and the words capitalised mid-sentence."""
-    parts: list[_Part] = []
+) -> list[tuple[str, int, int]]:
+    """The name each counted run gives, with its mentions and its mentions in the opening
+    sentences, in order.
+
+    A lone word that never names anything is dropped before it counts as capitalised
+    mid-sentence; a run that opens a sentence or quotation loses its first word unless the
+    article capitalises that word mid-sentence too, which is known once every run has been
+    seen. The usual runs (one word, or no apostrophe) take the short ways below; they give
+    what the general way (`_split_runs`, `_name_of`) would."""
+    named: list[tuple[str, int, int]] = []
     mid_sentence_words: set[str] = set()
+    # Runs that open a sentence or quotation: their place in `named`, and their words.
+    openings: list[tuple[int, list[str], list[str]]] = []
     for entry, mentions in counts.items():
         opens, run = entry
-        lead = lead_counts.get(entry, 0)
-        if "s" in run and ("'s" in run or "’s" in run or "ʼs" in run):
+        if "'" in run or "’" in run or "ʼ" in run:
+            # Perhaps a possessive, to cut the run after: "Tennis Australia's Geoff Pollard".
             for number, tokens in enumerate(_split_runs(run)):
-                at_opening = number == 0 and opens
                 lowered = [token.lower() for token in tokens]
                 if len(tokens) == 1 and lowered[0] in _NEVER_ALONE:
                     continue
-                if not at_opening:
-                    mid_sentence_words.update(map(_bare, tokens))
-                parts.append((tokens, lowered, at_opening, mentions, lead))
-        else:
-            lowered = run.lower().split()
-            if len(lowered) == 1 and lowered[0] in _NEVER_ALONE:
+                if opens and number == 0:
+                    openings.append((len(named), tokens, lowered))
+                    named.append(("", mentions, lead_counts.get(entry, 0)))
+                    continue
+                mid_sentence_words.update(map(_bare, tokens))
+                name = _name_of(tokens, lowered)
+                if name is not None:
+                    named.append((name, mentions, lead_counts.get(entry, 0)))
+        elif " " not in run and "\t" not in run:
+            # One word.
+            lowered_word = run.lower()
+            if lowered_word in _NEVER_ALONE:
                 continue
+            if opens:
+                openings.append((len(named), [run], [lowered_word]))
+                named.append(("", mentions, lead_counts.get(entry, 0)))
+                continue
+            mid_sentence_words.add(run)
+            if lowered_word not in _NOT_A_NAME_ALONE and _names_alone(run, lowered_word):
+                named.append((run, mentions, lead_counts.get(entry, 0)))
+        else:
             tokens = run.split()
-            if not opens:
-                mid_sentence_words.update(tokens)
-            parts.append((tokens, lowered, opens, mentions, lead))
-    return parts, mid_sentence_words
+            lowered = run.lower().split()
+            if opens:
+                openings.append((len(named), tokens, lowered))
+                named.append(("", mentions, lead_counts.get(entry, 0)))
+                continue
+            mid_sentence_words.update(tokens)
+            name = _name_of(tokens, lowered)
+            if name is not None:
+                named.append((name, mentions, lead_counts.get(entry, 0)))
+    if not openings:
+        return named
+    for place, tokens, lowered in openings:
+        if _bare(tokens[0]) in mid_sentence_words:
+            name = _name_of(tokens, lowered)
+        else:
+            name = _name_of(tokens[1:], lowered[1:])
+        if name is not None:
+            named[place] = (name, *named[place][1:])
+    return [item for item in named if item[0]]
 
 
 def _bare(token: str) -> str:
@@ -376,19 +406,26 @@ def _name_of(tokens: list[str], lowered: list[str]) -> str | None:
     name = " ".join(tokens[start:end]) if start or end < len(tokens) else " ".join(tokens)
     if name.endswith(_POSSESSIVE_ENDINGS):
         name = name[:-2]
-    if end - start == 1:
-        word = name.lower()
-        if word in _NOT_TOPICS or len(word) < 2:
-            return None
-        if not tokens[start].isupper() and (word.endswith(_DEMONYM_ENDINGS) or word in _DEMONYMS):
-            return None
+    if end - start == 1 and (name.lower() in _NOT_TOPICS or not _names_alone(tokens[start], name.lower())):
+        return None
     return name
+
+
+def _names_alone(word: str, lowered: str) -> bool:
+    """Does a word with nothing to trim (`lowered` is its bare form in lower case) name
+    something on its own: two letters or more, not a people ("Russian", "Iraqis") unless
+    written in capitals?"""
+    if len(lowered) < 2 or not word[0].isupper():
+        return False
+    return word.isupper() or not (lowered.endswith(_DEMONYM_ENDINGS) or lowered in _DEMONYMS)
 
 
 def _absorb_into_suffixes(candidates: dict[str, _Candidate]) -> None:
     """Count a run that ends with a better-known name as that name: "Києва Олег Голяшкін"
     (a court's city, then the judge) is a mention of "Олег Голяшкін"."""
-    for key in sorted(candidates, key=lambda k: -k.count(" ")):
+    # Only a key of three words or more can end with another; most articles have none.
+    long_keys = [key for key in candidates if not key.isalnum() and len(key.split()) > 2]
+    for key in sorted(long_keys, key=lambda k: -k.count(" ")):
         parts = key.split()
         for cut in range(1, len(parts) - 1):
             suffix = candidates.get(" ".join(parts[cut:]))
@@ -407,16 +444,23 @@ def _fold_short_forms(candidates: dict[str, _Candidate]) -> None:
     Ministry"), and show the longer name."""
     by_last: dict[str, list[_Candidate]] = {}
     by_first: dict[str, list[_Candidate]] = {}
-    for candidate in candidates.values():
-        parts = candidate.key.split()
+    for key, candidate in candidates.items():
+        if key.isalnum():
+            continue  # one word
+        parts = key.split()
         if len(parts) > 1:
             by_last.setdefault(parts[-1], []).append(candidate)
             by_first.setdefault(parts[0], []).append(candidate)
+    if not by_last:
+        return
     for key in [key for key in candidates if " " not in key]:
         short = candidates[key]
-        owners = by_last.get(key, [])
-        if not owners:
-            owners = [c for c in by_first.get(key, []) if c.mentions > short.mentions]
+        owners = by_last.get(key)
+        if owners is None:
+            starting = by_first.get(key)
+            if starting is None:
+                continue
+            owners = [c for c in starting if c.mentions > short.mentions]
         if len(owners) != 1:
             continue
         del candidates[key]
