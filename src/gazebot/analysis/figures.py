@@ -364,6 +364,16 @@ _EN_UNIT_AFTER = re.compile(
     r"kilometers)|cubic\s|km/h|km|kg|mg|ml|mm|cm|m|ft|lb|lbs|oz|mph|kph|MW|GW|kW|kWh|GWh|MWh|"
     r"mAh|GB|TB|MB|Hz|GHz|MHz|hp|bhp|ppb|ppm|p|g|t|l)\b"
 )
+# Everything that may follow a number and change how it reads, as one pattern: most numbers
+# are followed by none of it, and one failed match of the union spares the eight separate
+# matches (which are still made, in order, wherever the union matches).
+_EN_ANYTHING_AFTER = re.compile("|".join(
+    ("(?i:" if pattern.flags & re.IGNORECASE else "(?:") + pattern.pattern + ")"
+    for pattern in (_EN_SCALE_AFTER, _EN_MONEY_SCALE_AFTER, _EN_TIME_AFTER, _EN_MONTH_AFTER,
+                    _EN_RANGE_JOIN, _EN_MONEY_AFTER, _EN_PERCENT_AFTER, _EN_UNIT_AFTER)
+) + "|[/^⁄×]")
+# No part of _EN_ANYTHING_AFTER can start at one of these (nor at the end of the text, "").
+_CLOSING_MARKS = ",.;)!?\"'”’“‘]"
 _RATIO_AFTER = re.compile(r"(?:/(?=\d+\s+of\b)|⁄)(\d+)")
 _HYPHEN_LEAD = re.compile(r"(?:sub|minus|over|under|mid|up|top|around)-$", re.IGNORECASE)
 _LETTERS = re.compile(r"[A-Za-z]+")
@@ -662,7 +672,11 @@ def _read_en(text: str, atom: re.Match[str]) -> _Found | None:
             begin = sign.start()
     value, end = number.value, number.end
     scaled, percent, unit = number.scaled, number.percent, number.unit
-    if kind in ("num", "words") and not scaled:
+    # The one position known to have nothing after it (see _EN_ANYTHING_AFTER), or -1.
+    bare = end if end == atom.end() and (
+        text[end:end + 1] in _CLOSING_MARKS or _EN_ANYTHING_AFTER.match(text, end) is None
+    ) else -1
+    if kind in ("num", "words") and not scaled and end != bare:
         scale = _EN_SCALE_AFTER.match(text, end)
         if scale is not None:
             for word in _LETTERS.findall(scale.group(0)):
@@ -673,7 +687,7 @@ def _read_en(text: str, atom: re.Match[str]) -> _Found | None:
         if letters.lower() in ("m", "k", "b"):
             value *= SCALE_ABBREVIATIONS[letters.lower()]
             scaled, unit = True, False
-    elif money and not scaled:
+    elif money and not scaled and end != bare:
         scale_letter = _EN_MONEY_SCALE_AFTER.match(text, end)
         if scale_letter is not None:
             value *= SCALE_ABBREVIATIONS[scale_letter.group(0).strip().lower()]
@@ -684,7 +698,7 @@ def _read_en(text: str, atom: re.Match[str]) -> _Found | None:
     modifier_word = modifier.group(0).strip().lower() if modifier else ""
     if kind == "num" and _excluded_en_numeral(
         text, atom=atom, begin=begin, end=end, tail=tail, number=number, money=money,
-        scaled=scaled, modifier_word=modifier_word,
+        scaled=scaled, modifier_word=modifier_word, bare=end == bare,
     ):
         return None
     if kind == "words":
@@ -694,18 +708,18 @@ def _read_en(text: str, atom: re.Match[str]) -> _Found | None:
         if text[start].isupper() and _mid_sentence(text, begin):
             return None  # "the Six Nations", "Formula One": a capitalised number word is a name
         if number.value == 1 and not (scaled or negative) and not _one_counts(text, begin, end) \
-                and not _EN_MONEY_AFTER.match(text, end):
+                and (end == bare or not _EN_MONEY_AFTER.match(text, end)):
             return None
         # "a five-year deal" is a description, not a figure; "several hundred" has no number.
-        if text[end:end + 1] == "-" and text[end + 1:end + 2].isalpha() and not (
-                _EN_MONEY_AFTER.match(text, end)):
+        if text[end:end + 1] == "-" and text[end + 1:end + 2].isalpha() and (
+                end == bare or not _EN_MONEY_AFTER.match(text, end)):
             return None
         if tail in ("several", "few", "many"):
             return None
     # A range: the second end shares the first's kind; the first takes its scale if it has none.
     range_end, second_scale, second_money, second_percent = _en_range(
         text, end, first_value=value, money=money, modifier_word=modifier_word
-    )
+    ) if end != bare else (None, 1.0, False, False)
     if range_end is not None:
         if second_scale > 1 and not scaled and value * second_scale >= 1:
             value *= second_scale
@@ -713,12 +727,12 @@ def _read_en(text: str, atom: re.Match[str]) -> _Found | None:
         money = money or second_money
         percent = percent or second_percent
         end = range_end
-    money_after = _EN_MONEY_AFTER.match(text, end)
+    money_after = _EN_MONEY_AFTER.match(text, end) if end != bare else None
     if money_after is not None and not (money and money_after.group(0).strip() in "$€£"):
         money, end = True, money_after.end()
     elif money and text.startswith(" US", end) and not text[end + 3:end + 4].isalpha():
         end += 3  # "$76 US a barrel"
-    if not percent and not money:
+    if not percent and not money and end != bare:
         percent_after = _EN_PERCENT_AFTER.match(text, end)
         if percent_after is not None:
             percent, end = True, percent_after.end()
@@ -726,7 +740,7 @@ def _read_en(text: str, atom: re.Match[str]) -> _Found | None:
         following = text[end + 1:end + 2]
         if (following.isupper() or following.isdigit()) and _ADDRESS_AFTER.match(text, end):
             return None
-        unit = unit or _EN_UNIT_AFTER.match(text, end) is not None
+        unit = unit or (end != bare and _EN_UNIT_AFTER.match(text, end) is not None)
         if (number.is_plain_integer and not unit
                 and _looks_like_year_en(text, atom, begin, end, tail=tail,
                                                             modifier_word=modifier_word)):
@@ -857,19 +871,22 @@ def _excluded_en_numeral(
     money: bool,
     scaled: bool,
     modifier_word: str,
+    bare: bool,
 ) -> bool:
+    """A time, a date, a fraction's part or a label number ("Article 5"); `bare` says that
+    nothing follows the number (see _EN_ANYTHING_AFTER)."""
     start = atom.start()
-    if _EN_TIME_AFTER.match(text, atom.end()) or _TIME_BEFORE.search(text, max(0, start - 2),
-                                                                      start):
+    if not bare and (_EN_TIME_AFTER.match(text, atom.end())
+                     or text.startswith(("/", "^", "⁄", "×"), number.end)):
         return True
-    if text.startswith(("/", "^", "⁄", "×"), number.end):
-        return True
+    if start >= 2 and text[start - 1] == ":" and text[start - 2].isdecimal():
+        return True  # "10:30"
     if money or number.percent:
         return False
     if number.value <= 31 and number.is_plain_integer and (
         (_gate(tail, _EN_MONTH_TAILS)
          and _look_back(_EN_MONTH_BEFORE, text, begin, 1))
-        or _EN_MONTH_AFTER.match(text, end)
+        or (not bare and _EN_MONTH_AFTER.match(text, end))
     ):
         return True
     if _gate(tail, _EN_LABEL_TAILS, "#№") and _look_back(
