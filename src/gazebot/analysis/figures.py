@@ -451,23 +451,28 @@ def _ranked(text: str, found: list[_Found]) -> list[Figure]:
     """Best first; a value already shown better elsewhere, or the same words again, sink."""
     best_for_value: dict[float, _Found] = {}
     for item in found:
-        if item.value not in best_for_value or item.score > best_for_value[item.value].score:
+        best = best_for_value.get(item.value)
+        if best is None or item.score > best.score:
             best_for_value[item.value] = item
     seen_texts: set[str] = set()
-    adjusted: list[tuple[float, int, _Found]] = []
-    for item in found:
+    # (-score, start, index, span text): the index keeps equal (score, start) in found order.
+    adjusted: list[tuple[float, int, int, str, float]] = []
+    for index, item in enumerate(found):
         score = item.score
         if best_for_value[item.value] is not item:
             score -= 1.5
-        words = text[item.start:item.end].lower()
+        written = text[item.start:item.end]
+        words = written.lower()
         if words in seen_texts:
             score -= 5.0
         seen_texts.add(words)
-        adjusted.append((-score, item.start, item))
-    adjusted.sort(key=lambda entry: (entry[0], entry[1]))
-    # 12 significant digits hide float noise from scaling (16.4 * 1e6 = 16399999.999999998).
-    return [Figure(text[item.start:item.end], float(f"{item.value:.12g}"))
-            for _, _, item in adjusted]
+        adjusted.append((-score, item.start, index, written, item.value))
+    adjusted.sort()
+    # 12 significant digits hide float noise from scaling (16.4 * 1e6 = 16399999.999999998);
+    # a whole number below 1e12 has none, and is kept without the (slower) round trip.
+    return [Figure(written, value if value.is_integer() and -1e12 < value < 1e12
+                   else float(f"{value:.12g}"))
+            for _, _, _, written, value in adjusted]
 
 
 def _tail_word(text: str, position: int) -> str:
