@@ -7,7 +7,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import groupby
+from itertools import compress, groupby
 from operator import itemgetter
 
 from gazebot.analysis.text import Sentence
@@ -280,16 +280,16 @@ def find_topics(sentences: Sequence[Sentence], title: str = "", limit: int = MAX
     return tuple(c.display() for c in shown[:limit])
 
 
-def _count_runs(sentences: Sequence[Sentence]) -> tuple[Counter[tuple[bool, str]], Counter[tuple[bool, str]]]:
-    """How often each capitalised run occurs, and how often in the opening sentences, keyed by
-    whether it opens a sentence or quotation and by its text, in order of first occurrence:
-    names recur, and each distinct run is then handled once.
+def _count_runs(sentences: Sequence[Sentence]) -> tuple[Counter[str], Counter[str], Counter[str]]:
+    """How often each capitalised run occurs (in order of first occurrence), how often it
+    opens a sentence or quotation, and how often it occurs in the opening sentences.
 
     The sentences are searched as one text per stretch of opening or later sentences, each
     sentence after a newline; the text `split` gives before each run tells whether it opens a
     sentence or quotation."""
-    runs: list[tuple[bool, str]] = []
-    lead_runs: list[tuple[bool, str]] = []
+    counts: Counter[str] = Counter()
+    openings: Counter[str] = Counter()
+    lead_counts: Counter[str] = Counter()
     stretches = groupby([(s.index < _LEAD_SENTENCES, s.text) for s in sentences], key=itemgetter(0))
     for lead, stretch in stretches:
         texts = [text for _, text in stretch]
@@ -298,16 +298,17 @@ def _count_runs(sentences: Sequence[Sentence]) -> tuple[Counter[tuple[bool, str]
             # A line break inside a sentence neither joins nor opens a run, as a carriage return.
             text = "\n" + "\n".join(part.replace("\n", "\r") for part in texts)
         pieces = _RUNS_AND_GAPS.split(text)
+        runs = pieces[1::2]
+        counts.update(runs)
         opens = [gap.rstrip(_BLANKS_BEFORE_RUN)[-1:] in _OPENERS for gap in pieces[0:-1:2]]
-        found = list(zip(opens, pieces[1::2], strict=True))
-        runs += found
+        openings.update(compress(runs, opens))
         if lead:
-            lead_runs += found
-    return Counter(runs), Counter(lead_runs)
+            lead_counts.update(runs)
+    return counts, openings, lead_counts
 
 
 def _names_of_runs(
-    counts: Counter[tuple[bool, str]], lead_counts: Counter[tuple[bool, str]]
+    counts: Counter[str], openings: Counter[str], lead_counts: Counter[str]
 ) -> list[tuple[str, int, int]]:
     """The name each counted run gives, with its mentions and its mentions in the opening
     sentences, in order.
@@ -315,54 +316,56 @@ def _names_of_runs(
     A lone word that never names anything is dropped before it counts as capitalised
     mid-sentence; a run that opens a sentence or quotation loses its first word unless the
     article capitalises that word mid-sentence too, which is known once every run has been
-    seen. The usual runs (one word, or no apostrophe) take the short ways below; they give
-    what the general way (`_split_runs`, `_name_of`) would."""
+    seen. So a run also seen mid-sentence names the same wherever it stands, and only a run
+    always at an opening waits for the end. The usual runs (one word, or no apostrophe)
+    take the short ways below; they give what the general way (`_split_runs`, `_name_of`)
+    would."""
     named: list[tuple[str, int, int]] = []
     mid_sentence_words: set[str] = set()
-    # Runs that open a sentence or quotation: their place in `named`, and their words.
-    openings: list[tuple[int, list[str], list[str]]] = []
-    for entry, mentions in counts.items():
-        opens, run = entry
+    # Runs always at an opening: their place in `named`, and their words.
+    waiting: list[tuple[int, list[str], list[str]]] = []
+    for run, mentions in counts.items():
+        always_opens = openings.get(run, 0) == mentions
         if "'" in run or "’" in run or "ʼ" in run:
             # Perhaps a possessive, to cut the run after: "Tennis Australia's Geoff Pollard".
             for number, tokens in enumerate(_split_runs(run)):
                 lowered = [token.lower() for token in tokens]
                 if len(tokens) == 1 and lowered[0] in _NEVER_ALONE:
                     continue
-                if opens and number == 0:
-                    openings.append((len(named), tokens, lowered))
-                    named.append(("", mentions, lead_counts.get(entry, 0)))
+                if always_opens and number == 0:
+                    waiting.append((len(named), tokens, lowered))
+                    named.append(("", mentions, lead_counts.get(run, 0)))
                     continue
                 mid_sentence_words.update(map(_bare, tokens))
                 name = _name_of(tokens, lowered)
                 if name is not None:
-                    named.append((name, mentions, lead_counts.get(entry, 0)))
+                    named.append((name, mentions, lead_counts.get(run, 0)))
         elif " " not in run and "\t" not in run:
             # One word.
             lowered_word = run.lower()
             if lowered_word in _NEVER_ALONE:
                 continue
-            if opens:
-                openings.append((len(named), [run], [lowered_word]))
-                named.append(("", mentions, lead_counts.get(entry, 0)))
+            if always_opens:
+                waiting.append((len(named), [run], [lowered_word]))
+                named.append(("", mentions, lead_counts.get(run, 0)))
                 continue
             mid_sentence_words.add(run)
             if lowered_word not in _NOT_A_NAME_ALONE and _names_alone(run, lowered_word):
-                named.append((run, mentions, lead_counts.get(entry, 0)))
+                named.append((run, mentions, lead_counts.get(run, 0)))
         else:
             tokens = run.split()
             lowered = run.lower().split()
-            if opens:
-                openings.append((len(named), tokens, lowered))
-                named.append(("", mentions, lead_counts.get(entry, 0)))
+            if always_opens:
+                waiting.append((len(named), tokens, lowered))
+                named.append(("", mentions, lead_counts.get(run, 0)))
                 continue
             mid_sentence_words.update(tokens)
             name = _name_of(tokens, lowered)
             if name is not None:
-                named.append((name, mentions, lead_counts.get(entry, 0)))
-    if not openings:
+                named.append((name, mentions, lead_counts.get(run, 0)))
+    if not waiting:
         return named
-    for place, tokens, lowered in openings:
+    for place, tokens, lowered in waiting:
         if _bare(tokens[0]) in mid_sentence_words:
             name = _name_of(tokens, lowered)
         else:
