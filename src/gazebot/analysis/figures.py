@@ -26,6 +26,7 @@ first, bare numbers and a lone "one" last; earlier mentions break ties.
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -569,10 +570,23 @@ def _look_back(pattern: re.Pattern[str], text: str, end: int, words: int = 3) ->
     return None
 
 
+# Characters that may end a currency or a sign written before a number (" " is skipped).
+_MAY_OPEN_CURRENCY_OR_SIGN = " -−$€£¥₴₽₹=.s"
+# What a suffix (_EN_SUFFIX), an ordinal (_ORDINAL_AFTER) or a ratio (_RATIO_AFTER) may open with.
+_EN_GLUED_TO_NUMERAL = frozenset(string.ascii_letters + "μΩ″′°-’'/⁄")
+
+
 def _numeral_left_context(
     text: str, start: int, *, ukrainian: bool
 ) -> tuple[int, bool, bool] | None:
     """Where the figure's currency/sign begins, whether it is money, whether negative; None to skip."""
+    if start >= 2 and text[start - 1] == " ":
+        # After a space and a character that opens no currency or sign (the common case),
+        # the general reading below finds nothing: say so at once.
+        last = text[start - 2]
+        if last not in _MAY_OPEN_CURRENCY_OR_SIGN and not last.isupper() and not text.endswith(
+                ("minus ", "negative "), max(0, start - 12), start):
+            return start, False, False
     before = text[max(0, start - 12):start]
     money = False
     negative = False
@@ -615,10 +629,18 @@ def _numeral_left_context(
 
 def _read_numeral(text: str, atom: re.Match[str], *, ukrainian: bool) -> _Number | None:
     raw = atom.group("num")
-    value = parse_numeral(raw, decimal_comma=ukrainian)
-    if value is None:
-        return None
     end = atom.end()
+    if not ukrainian:
+        # The English numeral pattern admits digits, thousands commas and one point only.
+        value = float(raw.replace(",", ""))
+        if text[end:end + 1] not in _EN_GLUED_TO_NUMERAL:
+            # Nothing glued to the number (the common case): no suffix, ordinal or ratio.
+            return _Number(value, end, False, False, False, False, raw.isdigit())
+    else:
+        parsed = parse_numeral(raw, decimal_comma=True)
+        if parsed is None:
+            return None
+        value = parsed
     scaled = money = percent = unit = False
     suffix = (_UK_SUFFIX if ukrainian else _EN_SUFFIX).match(text, end)
     if suffix is not None:
