@@ -274,7 +274,7 @@ _UK_LABEL_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _WORD_AFTER = re.compile(r"(?:\s+of)?\s+([A-Za-z][A-Za-z'’-]*)")
-_EN_NOUN_RUN = re.compile(r"[ \t]+(?:of[ \t]+)?([A-Za-z][A-Za-z'’]*(?:-[A-Za-z]+)*)")
+_EN_NOUN_RUN = re.compile(r"[ \t]+(of[ \t]+)?([A-Za-z][A-Za-z'’]*(?:-[A-Za-z]+)*)")
 _UK_NOUN_RUN = re.compile(
     r"[ \t]+([A-Za-zА-Яа-яІіЇїЄєҐґ'’ʼ]+(?:-[А-Яа-яІіЇїЄєҐґ]+)*"
     r"(?:(?:(?<=кв)|(?<=тис|грн|коп|руб|дол|млн)|(?<=млрд))\.)?)"
@@ -778,9 +778,9 @@ def _read_en(text: str, atom: re.Match[str]) -> _Found | None:
     if (money or percent) and not text.startswith(" of ", end):
         noun_end = end  # "$1.13bn last year": money says what it is
     else:
-        noun_end, noun_words = _noun_phrase(text, end, english=True,
-                                            allow_of=kind in ("vague", "frac", "half")
-                                            or money or percent)
+        noun_end, noun_words = _en_noun_phrase(text, end,
+                                               allow_of=kind in ("vague", "frac", "half")
+                                               or money or percent)
     casualty = _EN_CASUALTY_AFTER.match(text, noun_end) if text[noun_end:noun_end + 1] in " \t" \
         else None
     if casualty is not None:
@@ -801,8 +801,8 @@ def _read_en(text: str, atom: re.Match[str]) -> _Found | None:
         begin = modifier.start()
     score = _score(money=money, percent=percent, scaled=scaled, unit=unit,
                    counted=bool(noun_words) or casualty is not None,
-                   casualty=casualty is not None or any(
-                       word.lower() in _EN_CASUALTY_NOUNS for word in noun_words),
+                   casualty=casualty is not None
+                   or not _EN_CASUALTY_NOUNS.isdisjoint(map(str.lower, noun_words)),
                    modified=bool(modifier_word), vague=kind in ("vague", "frac", "half"),
                    value=value)
     if kind == "words" and abs(value) == 1:
@@ -1018,37 +1018,54 @@ def _en_range(
     return second_end, second_scale, second_money, percent
 
 
-def _noun_phrase(text: str, end: int, *, english: bool, allow_of: bool) -> tuple[int, list[str]]:
-    """The few words after a number that say what it counts ("Russian soldiers", "людей")."""
+def _en_noun_phrase(text: str, end: int, *, allow_of: bool) -> tuple[int, list[str]]:
+    """The few words after a number that say what it counts ("Russian soldiers")."""
     words: list[str] = []
     position = end
-    pattern = _EN_NOUN_RUN if english else _UK_NOUN_RUN
-    stop = _EN_STOP if english else _UK_STOP
     while len(words) < 3:
-        match = pattern.match(text, position)
+        match = _EN_NOUN_RUN.match(text, position)
         if match is None:
             break
-        if english and "of" in match.group(0).split()[:1] and not (allow_of and not words):
+        word = match.group(2)
+        if (match.group(1) is not None or word == "of") and not (allow_of and not words):
             break
-        word = match.group(1)
-        lowered = APOSTROPHES.sub("'", word.lower())
-        if lowered in stop or lowered.rstrip(".") in stop:
+        lowered = word.lower()
+        if "’" in lowered:  # the only apostrophe an English noun run admits
+            lowered = lowered.replace("’", "'")
+        if lowered in _EN_STOP:
             break
-        if english:
-            if (lowered.endswith(("ly", "ing", "ed")) and lowered not in _EN_CASUALTY_NOUNS) or (
-                    lowered in ("taken", "held", "shot")):
-                break
-            if lowered in EN_UNITS or lowered in ("hundred", "thousand", "million", "billion"):
-                break
-        elif lowered in UK_WORDS or lowered in UK_SCALES or lowered.endswith(_UK_VERB_ENDINGS):
+        if (lowered.endswith(("ly", "ing", "ed")) and lowered not in _EN_CASUALTY_NOUNS) or (
+                lowered in ("taken", "held", "shot")):
+            break
+        if lowered in EN_UNITS or lowered in ("hundred", "thousand", "million", "billion"):
             break
         if words and words[-1][:1].islower() and word[:1].isupper():
             break  # "5000m champion Eliud Kipchoge": a name after the noun is not what is counted
         words.append(word)
         position = match.end()
-        if english and (lowered.endswith("s") and len(lowered) > 3 and not
-                        lowered.endswith("ss")):
+        if lowered.endswith("s") and len(lowered) > 3 and not lowered.endswith("ss"):
             break
+    return position, words
+
+
+def _uk_noun_phrase(text: str, end: int) -> tuple[int, list[str]]:
+    """The few words after a number that say what it counts ("людей", "цивільних осіб")."""
+    words: list[str] = []
+    position = end
+    while len(words) < 3:
+        match = _UK_NOUN_RUN.match(text, position)
+        if match is None:
+            break
+        word = match.group(1)
+        lowered = APOSTROPHES.sub("'", word.lower())
+        if lowered in _UK_STOP or lowered.rstrip(".") in _UK_STOP:
+            break
+        if lowered in UK_WORDS or lowered in UK_SCALES or lowered.endswith(_UK_VERB_ENDINGS):
+            break
+        if words and words[-1][:1].islower() and word[:1].isupper():
+            break  # a name after the noun is not what is counted
+        words.append(word)
+        position = match.end()
     return position, words
 
 
@@ -1161,7 +1178,7 @@ def _read_uk(text: str, atom: re.Match[str]) -> _Found | None:
         return None
     if negative:
         value = -value
-    noun_end, noun_words = _noun_phrase(text, end, english=False, allow_of=False)
+    noun_end, noun_words = _uk_noun_phrase(text, end)
     casualty = _UK_CASUALTY_AFTER.match(text, noun_end)
     if casualty is not None:
         noun_end = casualty.end()
