@@ -266,6 +266,11 @@ def _mark_offsets(text: str) -> list[int]:
     return offsets
 
 
+# A quote that reads as speech: the pair, its sentence before, its clause after, its kind
+# (`_SPEECH` or `_CONTINUATION`) and the first cue in the clause after.
+_Speech = tuple[_Pair, str, str, int, "re.Match[str] | None"]
+
+
 def _pairs(text: str) -> list[_Pair]:
     pairs: list[_Pair] = []
     taken = 0
@@ -343,7 +348,7 @@ def _word_count(fragment: str) -> int:
 _NOT_SPEECH, _CONTINUATION, _SPEECH = 0, 1, 2
 
 
-def _speech_kind(text: str, pair: _Pair, before: str, after: str) -> int:
+def _speech_kind(text: str, pair: _Pair, before: str, after: str, cue: re.Match[str] | None) -> int:
     """Whether the pair is a direct quotation rather than a name, title or scare quote.
 
     `_CONTINUATION` marks a quote that starts in lower case ("…,” Trump said, “and I …”): it
@@ -355,7 +360,6 @@ def _speech_kind(text: str, pair: _Pair, before: str, after: str) -> int:
     words = _words_up_to(inner, _SHORT_QUOTE_WORDS)
     if words == 0 or _FIRST_LETTER.search(inner) is None:
         return _NOT_SPEECH
-    cue = _CUE.search(after)
     cue_after = cue is not None and _words_up_to(after[: cue.start()], _CUE_NEAR_WORDS) <= _CUE_NEAR_WORDS
     # The anchored patterns only need the end of `before`; searching all of it is slow.
     opens_sentence = not before.strip() or _OPENS_SPEECH.search(before[-12:]) is not None
@@ -488,7 +492,11 @@ def _reference_from_colon(text: str, pair: _Pair, before: str) -> tuple[Referenc
 
 
 def _reference_from_after(after: str) -> tuple[ReferenceKind, str] | None:
-    cue = _CUE.search(after)
+    return _reference_from_cue(after, _CUE.search(after))
+
+
+def _reference_from_cue(after: str, cue: re.Match[str] | None) -> tuple[ReferenceKind, str] | None:
+    """The speaker named around `cue`, the first cue in `after` (the clause after a quote)."""
     if cue is None:
         return None
     if cue.group().lower() in _OBJECT_CUES:
@@ -580,7 +588,7 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
     pairs = _pairs(text)
     if not pairs:
         return []
-    speech: list[tuple[_Pair, str, str, int]] = []
+    speech: list[_Speech] = []
     # Most quote marks in running text follow a word ("the group “Kupyansk”"): unless that word
     # is a cue ("says “…”"), nothing can make them speech, so the work below skips them.
     candidates = [pair for pair in pairs if not _follows_a_word(text, pair)]
@@ -590,14 +598,16 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
         limit = candidates[index + 1].start if index + 1 < len(candidates) else len(text)
         before = _sentence_before(text, pair)
         after = _clause_after(text, pair, limit)
-        kind = _speech_kind(text, pair, before, after)
+        # The cue after the quote is asked about several times below: look for it once.
+        cue = _CUE.search(after)
+        kind = _speech_kind(text, pair, before, after, cue)
         if kind != _NOT_SPEECH:
-            speech.append((pair, before, after, kind))
+            speech.append((pair, before, after, kind, cue))
     if not speech:
         return []
     # Names are listed paragraph by paragraph back from each reference, only as far as needed:
     # listing every name in the article is the costly part.
-    narrative = _NarrativeNames(text, [p for p, _, _, _ in speech])
+    narrative = _NarrativeNames(text, [item[0] for item in speech])
 
     def speaker_of(reference: tuple[ReferenceKind, str], at: int) -> str | None:
         if not needs_mentions(reference):
@@ -613,8 +623,8 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
 
     groups: list[tuple[list[_Pair], str | None]] = []
     previous: _Pair | None = None
-    for index, (pair, before, after, kind) in enumerate(speech):
-        joined = previous is not None and _continues(text, previous, pair, after)
+    for index, (pair, before, after, kind, cue) in enumerate(speech):
+        joined = previous is not None and _continues(text, previous, pair, cue is not None)
         if joined and groups:
             groups[-1][0].append(pair)
         elif kind == _CONTINUATION:
@@ -622,7 +632,7 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
         else:
             trailing = None if after.strip() else _trailing_reference(text, pair)
             reference = (
-                _reference_from_after(after)
+                _reference_from_cue(after, cue)
                 or _reference_from_before(before)
                 or _reference_from_colon(text, pair, before)
                 or trailing
@@ -634,7 +644,11 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
             speaker = speaker_of(reference, pair.start) if reference else None
             if speaker is None and reference is None and groups:
                 speaker = _previous_speaker(text, previous, pair, groups[-1])
-            if trailing is None and nearby is None and _is_unattributed(text, pair, before, after, speaker):
+            if (
+                trailing is None
+                and nearby is None
+                and _is_unattributed(text, pair, before, after, cue, speaker=speaker)
+            ):
                 previous = None
                 continue
             groups.append(([pair], speaker))
@@ -649,12 +663,14 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
     ]
 
 
-def _is_unattributed(text: str, pair: _Pair, before: str, after: str, speaker: str | None) -> bool:
+def _is_unattributed(
+    text: str, pair: _Pair, before: str, after: str, cue: re.Match[str] | None, *, speaker: str | None
+) -> bool:
     """A quote nobody is said to have said: no cue after it and no lead-in ("X said:", "X
     said, …") before it, either opening a sentence mid-paragraph (the tail of a paraphrase
     whose cue was in the sentence before) or standing alone with no speaker to inherit.
     Slogans, headlines and pull quotes look like this; a reader cannot use them as quotes."""
-    if _CUE.search(after) is not None or _SOURCE_TAG.match(after) is not None:
+    if cue is not None or _SOURCE_TAG.match(after) is not None:
         return False
     lead_in = before.rstrip()
     if lead_in.endswith((":", ",")) or _ends_in_cue(before):
@@ -792,18 +808,18 @@ class _NarrativeNames:
                 self._by_paragraph[starts[bisect_right(starts, mention.start) - 1]].append(mention)
 
 
-def _continues(text: str, previous: _Pair, pair: _Pair, after: str) -> bool:
+def _continues(text: str, previous: _Pair, pair: _Pair, has_cue: bool) -> bool:
     """Whether `pair` is a later part of the quotation before it, split by the cue.
 
     “A,” he said. “B.” and “A,” he said, “and B.” are one quotation; the second part must not
     have a cue of its own (“A.” He added, “B.” and “A,” he said. “B,” she said. are two).
     """
     if pair.paragraph_start != previous.paragraph_start:
-        return _continues_next_paragraph(text, previous, pair, after)
+        return _continues_next_paragraph(text, previous, pair, has_cue)
     between = text[previous.end : pair.start]
     if not between.strip() or _words_up_to(between, _BETWEEN_PARTS_WORDS) > _BETWEEN_PARTS_WORDS:
         return False
-    if _CUE.search(after) is not None:
+    if has_cue:
         return False
     # "… went even further: “B.”" — a colon introduces a quotation of its own.
     if between.rstrip().endswith(":"):
@@ -828,7 +844,7 @@ def _continues(text: str, previous: _Pair, pair: _Pair, after: str) -> bool:
     return _CUE.search(own_prefix) is None and _CUE.search(cue_sentence) is not None
 
 
-def _continues_next_paragraph(text: str, previous: _Pair, pair: _Pair, after: str) -> bool:
+def _continues_next_paragraph(text: str, previous: _Pair, pair: _Pair, has_cue: bool) -> bool:
     """A paragraph that is nothing but a quotation, without a cue, right after a paragraph that
     ends in a quotation continues it (news style gives each paragraph of a long quote its own
     opening mark; PolNeAR annotates them as one quotation)."""
@@ -836,7 +852,7 @@ def _continues_next_paragraph(text: str, previous: _Pair, pair: _Pair, after: st
         pair.start == pair.paragraph_start
         and pair.end >= pair.paragraph_end - 1
         and not text[previous.paragraph_end : pair.paragraph_start].strip()
-        and _CUE.search(after) is None
+        and not has_cue
     )
 
 
@@ -858,16 +874,14 @@ def _previous_speaker(
     return previous_speaker if not between.strip() else None
 
 
-def _nearby_reference(
-    text: str, pair: _Pair, following: tuple[_Pair, str, str, int] | None
-) -> tuple[ReferenceKind, str] | None:
+def _nearby_reference(text: str, pair: _Pair, following: _Speech | None) -> tuple[ReferenceKind, str] | None:
     """The speaker of a quote with no cue of its own, from the sentence next to it: a cue after
     the quote that follows at once (“A.” “B,” said X.), or a sentence just before it that ends
     in its cue ("Dianne Bystrom agreed. “…”", "X said in a statement. / “…”")."""
     if following is not None:
-        next_pair, _, next_after, _ = following
+        next_pair, _, next_after, _, next_cue = following
         if next_pair.paragraph_start == pair.paragraph_start and not text[pair.end : next_pair.start].strip():
-            reference = _reference_from_after(next_after)
+            reference = _reference_from_cue(next_after, next_cue)
             if reference is not None:
                 return reference
     window = text[max(0, pair.start - _LOOK_BACK) : pair.start].rstrip()
