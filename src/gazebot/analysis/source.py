@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+import string
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
@@ -70,14 +70,24 @@ _AGENCIES = (
     "Рейтер",
 )
 _AGENCY_ALTERNATION = "|".join(re.escape(name) for name in _AGENCIES)
-# Any agency's name anywhere, as a substring: one scan instead of one per name.
-_ANY_AGENCY = re.compile(_AGENCY_ALTERNATION)
 # Datelines and credits: "KYIV (Reuters) -", "(AP) —", "/AFP/", "according to Reuters".
 _AGENCY_MENTION = re.compile(
     rf"\((?P<a>{_AGENCY_ALTERNATION})\)|/(?P<b>{_AGENCY_ALTERNATION})/"
     rf"|\b(?:according to|citing|told|reported by|via)[ \t]+(?P<c>{_AGENCY_ALTERNATION})\b"
     rf"|[—–-][ \t]*(?P<d>{_AGENCY_ALTERNATION})[ \t]*$",
     re.MULTILINE,
+)
+# The same mentions one kind at a time, a little looser (the cue without its word boundary,
+# spaces optional), each pattern opening with a literal: found by a fast scan for it, where
+# the whole pattern, or the names alone, test a character set at every position of a story.
+_AGENCY_MENTION_PARTS = tuple(
+    re.compile(rf"{re.escape(opening)}[ \t]*(?:{_AGENCY_ALTERNATION}){closing}", re.MULTILINE)
+    for opening, closing in (
+        ("(", r"\)"),
+        ("/", "/"),
+        *((cue, r"\b") for cue in ("according to", "citing", "told", "reported by", "via")),
+        *((dash, r"[ \t]*$") for dash in "—–-"),
+    )
 )
 
 # Outlets whose name cannot be read off their host name.
@@ -108,12 +118,21 @@ _UKRAINIAN_ONLY = re.compile(r"[іїєґ]", re.IGNORECASE)
 _RUSSIAN_ONLY = re.compile(r"[ёыэъ]", re.IGNORECASE)
 _LATIN = re.compile(r"[a-z]", re.IGNORECASE)
 _LATIN_WORD = re.compile(r"[a-zäöüßéèêàâçñ]+")
+# Function words, as Latin-1 bytes: words are compared as read from the encoded text.
 _LATIN_STOPWORDS = {
-    "en": frozenset(["the", "and", "of", "to", "is", "in", "that", "was", "for", "with"]),
-    "de": frozenset(["der", "die", "und", "das", "ist", "nicht", "mit", "den", "ein", "sich"]),
-    "fr": frozenset(["le", "la", "les", "et", "des", "est", "une", "pour", "dans", "que"]),
-    "es": frozenset(["el", "los", "las", "y", "es", "una", "para", "con", "por", "que"]),
+    language: frozenset(word.encode("latin-1") for word in words.split())
+    for language, words in {
+        "en": "the and of to is in that was for with",
+        "de": "der die und das ist nicht mit den ein sich",
+        "fr": "le la les et des est une pour dans que",
+        "es": "el los las y es una para con por que",
+    }.items()
 }
+_ALL_LATIN_STOPWORDS = frozenset().union(*_LATIN_STOPWORDS.values())
+# The letters of _LATIN_WORD kept (Latin-1 bytes), every other byte blanked.
+_LATIN_LETTER_BYTES = bytes(
+    byte if chr(byte) in string.ascii_lowercase + "äöüßéèêàâçñ" else ord(" ") for byte in range(256)
+)
 _SAMPLE = 600
 
 
@@ -147,8 +166,8 @@ def find_via(furniture: Iterable[str], story: str, outlet: str | None) -> str | 
             if match:
                 name = _clean_name(match.group("quoted") or match.group("name"))
                 return None if name == outlet else name
-    # Most stories name no agency: a substring test spares the big pattern.
-    if not _ANY_AGENCY.search(story):
+    # Most stories name no agency: quick tests spare the big pattern.
+    if not any(part.search(story) for part in _AGENCY_MENTION_PARTS):
         return None
     match = _AGENCY_MENTION.search(story)
     if match:
@@ -160,6 +179,18 @@ def find_via(furniture: Iterable[str], story: str, outlet: str | None) -> str | 
 def detect_language(text: str) -> str:
     """ISO 639-1 code from letters and function words: "uk", "ru", "en", "de", "fr", "es"."""
     sample = text[:_SAMPLE]
+    lowered = sample.lower()
+    try:
+        # Text in Latin-1 after lower-casing (most English, with its "£") holds no Cyrillic,
+        # and its words are read by splitting bytes: letters kept, all else blanked.
+        latin = lowered.encode("latin-1")
+    except UnicodeEncodeError:
+        return _detect_language_by_regex(sample, lowered)
+    return _language_by_function_words(latin.translate(_LATIN_LETTER_BYTES).split())
+
+
+def _detect_language_by_regex(sample: str, lowered: str) -> str:
+    """`detect_language` for text that is not Latin-1 once lower-cased."""
     # Most text has no Cyrillic at all: one search spares counting letters.
     if _CYRILLIC.search(sample):
         cyrillic = len(_CYRILLIC.findall(sample))
@@ -167,10 +198,15 @@ def detect_language(text: str) -> str:
             ukrainian = len(_UKRAINIAN_ONLY.findall(sample))
             russian = len(_RUSSIAN_ONLY.findall(sample))
             return "ru" if russian > ukrainian else "uk"
-    word_counts = Counter(_LATIN_WORD.findall(sample.lower()))
+    return _language_by_function_words([word.encode("latin-1") for word in _LATIN_WORD.findall(lowered)])
+
+
+def _language_by_function_words(words: list[bytes]) -> str:
+    """The Latin-script language whose function words are most of `words` (Latin-1 encoded),
+    English unless another has strictly more."""
+    hits = list(filter(_ALL_LATIN_STOPWORDS.__contains__, words))
     counts = {
-        language: sum(word_counts[word] for word in stopwords)
-        for language, stopwords in _LATIN_STOPWORDS.items()
+        language: sum(map(stopwords.__contains__, hits)) for language, stopwords in _LATIN_STOPWORDS.items()
     }
     best = max(counts, key=lambda language: counts[language])
     return best if counts[best] > counts["en"] else "en"
