@@ -28,13 +28,19 @@ def _word_set(words: str) -> frozenset[str]:
 
 
 _CAPITAL = "A-ZА-ЯІЇЄҐ"
-_TOKEN = rf"[{_CAPITAL}][\w’'ʼ`-]*\w|[{_CAPITAL}]"
+# A capitalised word: a capital, then letters and digits, with apostrophes or hyphens only
+# between them ("ʼ" is a letter). Possessive quantifiers: a word ends where it ends, with no
+# backtracking.
+_TOKEN = rf"[{_CAPITAL}]\w*+(?:[’'`-]++\w++)*+"
 _CONNECTORS = _word_set("of for de da van von der bin al la le du del")
 _CONNECTOR = "(?:" + "|".join(sorted(_CONNECTORS)) + ")"
 # A run of capitalised words, allowing "of"-like connectors between them ("Bank of England").
-# A small number may close it ("Channel 4", "Half-Life 2").
+# A small number may close it ("Channel 4", "Half-Life 2"). After a blank only a capital or a
+# connector's first letter can go on with the run; testing that first spares trying every
+# connector before each lower-case word.
 _CAPITALISED_RUN = re.compile(
-    rf"(?:{_TOKEN})(?:[ \t]+(?:{_CONNECTOR}[ \t]+)?(?:{_TOKEN}))*(?:[ \t]\d{{1,2}}\b(?![.,]\d))?"
+    rf"{_TOKEN}(?:[ \t]++(?=[{_CAPITAL}{''.join(sorted({c[0] for c in _CONNECTORS}))}])"
+    rf"(?:{_CONNECTOR}[ \t]++)?{_TOKEN})*+(?:[ \t]\d{{1,2}}\b(?![.,]\d))?"
 )
 # The same, captured, so that `split` gives the text before each run as well.
 _RUNS_AND_GAPS = re.compile(f"({_CAPITALISED_RUN.pattern})")
@@ -341,7 +347,7 @@ def _names_of_runs(
                 if name is not None:
                     named.append((name, mentions, lead_counts.get(run, 0)))
         elif " " not in run and "\t" not in run:
-            # One word.
+            # One word: not trimmed away, not a non-topic, and names something alone.
             lowered_word = run.lower()
             if lowered_word in _NEVER_ALONE:
                 continue
@@ -360,7 +366,8 @@ def _names_of_runs(
                 named.append(("", mentions, lead_counts.get(run, 0)))
                 continue
             mid_sentence_words.update(tokens)
-            name = _name_of(tokens, lowered)
+            # Words with nothing to trim are a name as they stand.
+            name = " ".join(tokens) if _TRIMMED_WORDS.isdisjoint(lowered) else _name_of(tokens, lowered)
             if name is not None:
                 named.append((name, mentions, lead_counts.get(run, 0)))
     if not waiting:
@@ -397,9 +404,10 @@ def _name_of(tokens: list[str], lowered: list[str]) -> str | None:
     start = 0
     end = len(tokens)
     if not _TRIMMED_WORDS.isdisjoint(lowered):
-        for i, word in enumerate(lowered):
-            if word in _ROLES:
-                start = i + 1
+        if not _ROLES.isdisjoint(lowered):
+            for i, word in enumerate(lowered):
+                if word in _ROLES:
+                    start = i + 1
         while start < end and lowered[start] in _SKIPPED_OPENERS_AND_TITLES_OF:
             start += 1
         while start < end and lowered[end - 1] in _CONNECTORS:
