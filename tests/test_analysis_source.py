@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gazebot.analysis import analyze
+from gazebot.analysis import analyze, source
 from gazebot.analysis.source import detect_language, find_outlet, find_via, reading_minutes
 
 
@@ -74,3 +74,39 @@ def test_reading_minutes_round_up_and_never_fall_below_one() -> None:
     assert reading_minutes("word " * 10) == 1
     assert reading_minutes("word " * 231) == 2
     assert reading_minutes("слово " * 181, "uk") == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("The firm made £600m, and the shares of the group rose in the morning.", "en"),
+        ("Le président a visité la ville et a dit que les gens des villes sont là.", "fr"),
+        ("Le président a dit que c’est le moment pour les gens des villes.", "fr"),
+        ("El presidente dijo que los niños y las niñas de la ciudad es una prioridad.", "es"),
+        ("Über die Straße und das Haus: der Mann ist nicht mit den Kindern.", "de"),
+    ],
+)
+def test_language_is_detected_through_symbols_accents_and_curly_quotes(text: str, language: str) -> None:
+    """Latin-1 text is read by a fast path, other text by regexes: both count the same words."""
+    assert detect_language(text) == language
+
+
+def test_english_function_words_belong_to_no_other_language() -> None:
+    """detect_language stops counting once English has half the function words: that holds
+    only while no English function word is also another language's."""
+    english = source._LATIN_STOPWORDS["en"]
+    assert all(not english & words for language, words in source._LATIN_STOPWORDS.items() if language != "en")
+
+
+@pytest.mark.parametrize(
+    ("story", "agency"),
+    [
+        ("The figures were confirmed, according to\tReuters.", "Reuters"),
+        ("Troops advanced — AFP", "AFP"),
+        ("Shares fell /Bloomberg/ on Monday.", "Bloomberg"),
+        ("He told AP on Monday that it was over.", "AP"),
+        ("APPLE shares fell and CAPITAL flowed out.", None),
+    ],
+)
+def test_every_kind_of_agency_mention_is_found(story: str, agency: str | None) -> None:
+    assert find_via([], story, None) == agency

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gazebot.analysis import analyze
-from gazebot.analysis.summary import WORD_BUDGET, summarize
+from gazebot.analysis.summary import FEATURE_NAMES, WORD_BUDGET, sentence_features, summarize
 from gazebot.analysis.text import prepare
 
 ARTICLE = """Storm Ciara closes schools across Wales
@@ -107,3 +107,29 @@ def test_any_text_gives_a_card_whose_summary_is_verbatim(text: str) -> None:
     assert len(card.summary) <= 3
     assert all(sentence and sentence in text for sentence in card.summary)
     assert card.reading_minutes >= 1
+
+
+def test_summary_reads_curly_and_straight_apostrophes_and_symbols_alike() -> None:
+    """ASCII sentences are read by a fast path, the others by a regex: both find the same words."""
+    title, _, body = ARTICLE.partition("\n")
+    curly = body.replace("'", "’").replace("300 schools", "300 schools (£2m)")
+    straight = body.replace("300 schools", "300 schools (2m)")
+
+    def chosen(text: str) -> list[int]:
+        sentences = prepare(text, title).sentences
+        return [[s.text for s in sentences].index(text) for text in summarize(sentences, title)]
+
+    assert chosen(curly) == chosen(straight)
+    assert sentence_features(prepare(curly, title).sentences, title) == sentence_features(
+        prepare(straight, title).sentences, title
+    )
+
+
+def test_features_mark_numbers_quotes_and_questions() -> None:
+    sentences = prepare('Profits rose 5%. "We won," he said. Why now? Nothing else.').sentences
+    rows = sentence_features(sentences, "Profits")
+    column = {name: [row[FEATURE_NAMES.index(name)] for row in rows] for name in FEATURE_NAMES}
+    assert column["has_number"] == [1.0, 0.0, 0.0, 0.0]
+    assert column["quotation"] == [0.0, 1.0, 0.0, 0.0]
+    assert column["question"] == [0.0, 0.0, 1.0, 0.0]
+    assert column["title_overlap"][0] == 1.0

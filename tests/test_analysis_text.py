@@ -204,3 +204,45 @@ def test_every_story_sentence_is_in_the_clean_text(parts: list[str], separator: 
         assert sentence.text not in prepared.clean or prepared.clean.count(sentence.text) < (
             text.count(sentence.text)
         )
+
+
+def test_furniture_is_found_after_bullets_dashes_and_in_any_case() -> None:
+    """The cheap tests that spare the furniture patterns let through every way furniture can open."""
+    assert is_furniture("• Read also: Ten things to know")
+    assert is_furniture("— SUBSCRIBE to our channel")
+    assert is_furniture("© 2024 The Gaze. All rights reserved.")
+    assert is_furniture("Press Ctrl + Enter to report a typo.")
+    assert is_furniture("ЧИТАЙТЕ ТАКОЖ: Новини дня")
+    assert is_furniture("Нагадаємо, війна триває.")
+    assert is_furniture("Про це повідомляє Укрінформ.")
+    assert not is_furniture("Theresa May said more.")
+
+
+def test_letters_that_only_case_folding_matches_are_read_as_the_patterns_read_them() -> None:
+    """A long s or a dotless i matches "s" or "i" under re.IGNORECASE though lower() keeps it:
+    such text goes to the patterns themselves, in a paragraph as alone."""
+    assert is_furniture("ſubscribe to our newsletter")
+    assert is_furniture("Photo credıt: Reuters") == is_furniture("Photo credit: Reuters")
+    prepared = prepare("Troops advanced.\nſubscribe to our newsletter. Then more.\nIt ended.")
+    assert [s.text for s in prepared.sentences] == ["Troops advanced.", "It ended."]
+
+
+def test_a_paragraph_with_only_full_stops_splits_as_one_with_other_marks() -> None:
+    plain = "He left at 5 p.m. The talks failed. Mr. Li stayed. It rained 3.5 mm. Done."
+    assert sentences_of(plain) == [
+        "He left at 5 p.m.",
+        "The talks failed.",
+        "Mr. Li stayed.",
+        "It rained 3.5 mm.",
+        "Done.",
+    ]
+    assert sentences_of(plain + " Why?")[:-1] == sentences_of(plain)
+
+
+def test_a_word_too_long_for_the_look_back_ends_its_sentence() -> None:
+    long_word = "x" * 45
+    assert sentences_of(f"See {long_word}. Then A. Smith came. Done.") == [
+        f"See {long_word}.",
+        "Then A. Smith came.",
+        "Done.",
+    ]

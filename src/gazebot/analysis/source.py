@@ -148,6 +148,8 @@ def find_outlet(furniture: Iterable[str], url: str = "") -> str | None:
             match = pattern.search(line)
             if match:
                 return _clean_name(match.group("name"))
+    if not url:
+        return None
     host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
     if not host:
         return None
@@ -205,6 +207,10 @@ def _language_by_function_words(words: list[bytes]) -> str:
     """The Latin-script language whose function words are most of `words` (Latin-1 encoded),
     English unless another has strictly more."""
     hits = list(filter(_ALL_LATIN_STOPWORDS.__contains__, words))
+    # No English function word is another language's (a test holds this): when English has
+    # at least half the hits, no other language can have more.
+    if 2 * sum(map(_LATIN_STOPWORDS["en"].__contains__, hits)) >= len(hits):
+        return "en"
     counts = {
         language: sum(map(stopwords.__contains__, hits)) for language, stopwords in _LATIN_STOPWORDS.items()
     }
