@@ -316,10 +316,19 @@ def _ends_in_cue(before: str) -> bool:
 def _sentence_before(text: str, pair: _Pair) -> str:
     """The text of the quote's sentence before its opening mark."""
     before = text[max(pair.paragraph_start, pair.start - _LOOK_BACK) : pair.start]
-    last_end = None
-    for last_end in _SENTENCE_END.finditer(before):  # noqa: B007 - we want the last boundary
-        pass
-    return before[last_end.end() :] if last_end else before
+    # The last boundary, looked for from the end: `_SENTENCE_END` can only start at one of
+    # these marks, and its matches never overlap, so the last mark where it matches is the
+    # last match `finditer` would give (a scan of the whole stretch costs several times more).
+    end = len(before)
+    while True:
+        mark = max(before.rfind(".", 0, end), before.rfind("!", 0, end), before.rfind("?", 0, end))
+        mark = max(mark, before.rfind("…", 0, end))
+        if mark < 0:
+            return before
+        boundary = _SENTENCE_END.match(before, mark)
+        if boundary is not None:
+            return before[boundary.end() :]
+        end = mark
 
 
 def _clause_after(text: str, pair: _Pair, limit: int) -> str:
