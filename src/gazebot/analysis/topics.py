@@ -278,7 +278,7 @@ def find_topics(sentences: Sequence[Sentence], title: str = "", limit: int = MAX
     _fold_short_forms(candidates)
     if title_keys:
         for key, candidate in candidates.items():
-            if key in title_keys if " " not in key else title_keys.issuperset(key.split()):
+            if key in title_keys if key.isalnum() else title_keys.issuperset(key.split()):
                 candidate.bonus += _TITLE_BONUS
                 candidate.in_title = True
     shown = [c for c in candidates.values() if c.mentions >= _MIN_MENTIONS or c.in_title]
@@ -293,9 +293,9 @@ def _count_runs(sentences: Sequence[Sentence]) -> tuple[Counter[str], Counter[st
     The sentences are searched as one text per stretch of opening or later sentences, each
     sentence after a newline; the text `split` gives before each run tells whether it opens a
     sentence or quotation."""
-    counts: Counter[str] = Counter()
-    openings: Counter[str] = Counter()
-    lead_counts: Counter[str] = Counter()
+    runs: list[str] = []
+    opens: list[bool] = []
+    lead_runs: list[str] = []
     stretches = groupby([(s.index < _LEAD_SENTENCES, s.text) for s in sentences], key=itemgetter(0))
     for lead, stretch in stretches:
         texts = [text for _, text in stretch]
@@ -304,13 +304,11 @@ def _count_runs(sentences: Sequence[Sentence]) -> tuple[Counter[str], Counter[st
             # A line break inside a sentence neither joins nor opens a run, as a carriage return.
             text = "\n" + "\n".join(part.replace("\n", "\r") for part in texts)
         pieces = _RUNS_AND_GAPS.split(text)
-        runs = pieces[1::2]
-        counts.update(runs)
-        opens = [gap.rstrip(_BLANKS_BEFORE_RUN)[-1:] in _OPENERS for gap in pieces[0:-1:2]]
-        openings.update(compress(runs, opens))
+        runs += pieces[1::2]
+        opens += [gap.rstrip(_BLANKS_BEFORE_RUN)[-1:] in _OPENERS for gap in pieces[0:-1:2]]
         if lead:
-            lead_counts.update(runs)
-    return counts, openings, lead_counts
+            lead_runs += pieces[1::2]
+    return Counter(runs), Counter(compress(runs, opens)), Counter(lead_runs)
 
 
 def _names_of_runs(
@@ -327,7 +325,9 @@ def _names_of_runs(
     take the short ways below; they give what the general way (`_split_runs`, `_name_of`)
     would."""
     named: list[tuple[str, int, int]] = []
-    mid_sentence_words: set[str] = set()
+    # What the runs not waiting say about capitals mid-sentence, as text: made a set of words
+    # only if some run waits.
+    mid_sentence_runs: list[str] = []
     # Runs always at an opening: their place in `named`, and their words.
     waiting: list[tuple[int, list[str], list[str]]] = []
     for run, mentions in counts.items():
@@ -342,12 +342,13 @@ def _names_of_runs(
                     waiting.append((len(named), tokens, lowered))
                     named.append(("", mentions, lead_counts.get(run, 0)))
                     continue
-                mid_sentence_words.update(map(_bare, tokens))
+                mid_sentence_runs.append(" ".join(map(_bare, tokens)))
                 name = _name_of(tokens, lowered)
                 if name is not None:
                     named.append((name, mentions, lead_counts.get(run, 0)))
         elif " " not in run and "\t" not in run:
-            # One word: not trimmed away, not a non-topic, and names something alone.
+            # One word: kept if not trimmed away, not a non-topic, two letters or more, and
+            # not a people ("Russian", "Iraqis") unless written in capitals.
             lowered_word = run.lower()
             if lowered_word in _NEVER_ALONE:
                 continue
@@ -355,8 +356,15 @@ def _names_of_runs(
                 waiting.append((len(named), [run], [lowered_word]))
                 named.append(("", mentions, lead_counts.get(run, 0)))
                 continue
-            mid_sentence_words.add(run)
-            if lowered_word not in _NOT_A_NAME_ALONE and _names_alone(run, lowered_word):
+            mid_sentence_runs.append(run)
+            if (
+                lowered_word not in _NOT_A_NAME_ALONE
+                and len(lowered_word) > 1
+                and (
+                    run.isupper()
+                    or not (lowered_word.endswith(_DEMONYM_ENDINGS) or lowered_word in _DEMONYMS)
+                )
+            ):
                 named.append((run, mentions, lead_counts.get(run, 0)))
         else:
             tokens = run.split()
@@ -365,13 +373,14 @@ def _names_of_runs(
                 waiting.append((len(named), tokens, lowered))
                 named.append(("", mentions, lead_counts.get(run, 0)))
                 continue
-            mid_sentence_words.update(tokens)
+            mid_sentence_runs.append(run)
             # Words with nothing to trim are a name as they stand.
             name = " ".join(tokens) if _TRIMMED_WORDS.isdisjoint(lowered) else _name_of(tokens, lowered)
             if name is not None:
                 named.append((name, mentions, lead_counts.get(run, 0)))
     if not waiting:
         return named
+    mid_sentence_words = set(" ".join(mid_sentence_runs).split())
     for place, tokens, lowered in waiting:
         if _bare(tokens[0]) in mid_sentence_words:
             name = _name_of(tokens, lowered)
