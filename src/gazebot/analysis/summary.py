@@ -7,7 +7,7 @@ import operator
 import re
 import string
 from collections.abc import Sequence
-from itertools import accumulate, filterfalse
+from itertools import accumulate, filterfalse, repeat
 
 from gazebot.analysis.text import Sentence
 
@@ -44,6 +44,8 @@ _NOT_DIGIT_OR_NEWLINE = bytes(byte for byte in range(256) if chr(byte) not in st
 _LONE_APOSTROPHE = re.compile(r"'(?:(?<![a-z0-9]')|(?![a-z0-9]))")
 _DIGIT = re.compile(r"\d")
 _TEXT_OF = operator.attrgetter("text")
+# What str.split() takes for white space in ASCII, besides the space.
+_ASCII_SPACES_BUT_SPACE = "".join(character for character in map(chr, range(128)) if character.isspace())[:-1]
 _QUOTE_MARK = re.compile(r"[\"“”«»„]")
 
 # Function words carry no topic: left out of overlap and centrality (English and Ukrainian).
@@ -224,7 +226,25 @@ def sentence_features(sentences: Sequence[Sentence], title: str = "") -> list[li
 
 def word_counts(sentences: Sequence[Sentence]) -> list[int]:
     """Each sentence's length in white-space separated words (also what reading time counts)."""
-    return [len(text.split()) for text in map(_TEXT_OF, sentences)]
+    texts = list(map(_TEXT_OF, sentences))
+    spaced = " ".join(texts)
+    if (
+        "  " not in spaced
+        and spaced[:1] != " "
+        and spaced[-1:] != " "
+        and "" not in texts
+        and not any(map(spaced.__contains__, _ASCII_SPACES_BUT_SPACE))
+    ):
+        # Single-spaced words and no other white space (in ASCII, checked above; elsewhere
+        # every white-space character but the space is unprintable): one word more than
+        # spaces, counted without making the words.
+        if spaced.isascii():
+            return list(map(operator.add, map(str.count, texts, repeat(" ")), repeat(1)))
+        return [
+            text.count(" ") + 1 if text.isascii() or text.isprintable() else len(text.split())
+            for text in texts
+        ]
+    return [len(text.split()) for text in texts]
 
 
 def _probabilities(sentences: Sequence[Sentence], title: str, lengths: Sequence[int]) -> list[float]:
