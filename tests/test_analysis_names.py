@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from gazebot.analysis.names import (
     NameMention,
     find_names,
+    follows_name_word,
     needs_mentions,
     reference_at,
     resolve,
@@ -126,3 +127,13 @@ def test_surname_that_is_also_a_common_word_stays_in_the_name() -> None:
     assert "David French" in names
     assert "Amy Pope" in names
     assert "French" not in names
+
+
+def test_a_surname_after_an_honorific_alone_cannot_end_a_full_name() -> None:
+    """ "Mr Blair" is no full name, "Mr Tony Blair" and "Ursula von der Leyen" may be."""
+    text = "said Mr Blair, and Mr Tony Blair, then Ursula von der Leyen and (See Smith) too; and Jones"
+    assert not follows_name_word(text, text.find("Blair"))
+    assert follows_name_word(text, text.find("Blair", text.find("Tony")))
+    assert follows_name_word(text, text.find("Leyen"))
+    assert follows_name_word(text, text.find("Smith"))
+    assert not follows_name_word(text, text.find("Jones"))

@@ -40,6 +40,7 @@ _NAME_WORD = (
 )
 _INITIAL = rf"[{_UPPER}]\."
 _PARTICLE = r"(?:de|da|del|der|van|von|bin|al|la|le)"
+_PARTICLES = frozenset(_PARTICLE[3:-1].split("|"))
 # A run of capitalised words and initials, optionally with lower-case particles between them.
 _NAME_RUN_HEAD = rf"(?=[{_UPPER}])(?<![\w{_UPPER}{_LOWER}])(?:{_NAME_WORD}|{_INITIAL})"
 _NAME_RUN_NEXT = rf"(?:[ \u00a0](?:{_PARTICLE}[ \u00a0]){{0,2}}(?!(?:Jr|Sr)\.)(?:{_NAME_WORD}|{_INITIAL}))"
@@ -249,6 +250,24 @@ def find_names(
         )
         mentions.append(NameMention(start, start + len(name), written, title, full))
     return mentions
+
+
+def follows_name_word(text: str, offset: int) -> bool:
+    """Whether the word at `offset` can be a later word of a full name ("John Smith", "J.
+    Smith", "Ursula von der Leyen", "Tony Blair" in "Mr Tony Blair"): one space back there is
+    a capitalised word or a particle that is not an honorific ("Mr Blair" is no full name).
+    False rules out any full name there; True is only a maybe."""
+    while offset >= 2 and text[offset - 1] in " \u00a0":
+        start = offset - 2
+        while start >= 0 and (text[start].isalpha() or text[start] in "'’-."):
+            start -= 1
+        word = text[start + 1 : offset - 1].lstrip("'’-.")
+        if not (word[:1].isupper() or word in _PARTICLES):
+            return False
+        if word.lower() not in _HONORIFICS:
+            return True
+        offset -= 1 + len(word)
+    return False
 
 
 def _may_follow_title(text: str, start: int) -> bool:

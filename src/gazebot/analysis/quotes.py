@@ -39,6 +39,7 @@ from gazebot.analysis.names import (
     NameMention,
     ReferenceKind,
     find_names,
+    follows_name_word,
     needs_mentions,
     reference_at,
     resolve_latest_first,
@@ -214,8 +215,6 @@ _NEXT_LINE = re.compile(r"\s*([^\n]*)")
 _LINE_BREAKS = re.compile(r"\n\s*")
 _CUE_CLAUSE_WORDS = 25
 _NAME_BLOCK_CHARS = 300
-# The lower-case words a name run may hold between its capitalised ones (see `names`).
-_NAME_PARTICLES = frozenset({"de", "da", "del", "der", "van", "von", "bin", "al", "la", "le"})
 _CUE_NEAR_WORDS = 12
 _CUE_AT_ONCE_WORDS = 5
 _LOOK_BACK = 400
@@ -755,7 +754,7 @@ class _NarrativeNames:
         found = lowered.rfind(word, 0, before)
         while found >= 0:
             start = self._text.rfind("\n", 0, found) + 1
-            if not self._may_be_later_name_word(found):
+            if not follows_name_word(self._text, found):
                 found = lowered.rfind(word, 0, found)
                 continue
             if start not in self._by_paragraph:
@@ -767,20 +766,6 @@ class _NarrativeNames:
             if start == 0:
                 return
             found = lowered.rfind(word, 0, start - 1)
-
-    def _may_be_later_name_word(self, found: int) -> bool:
-        """Whether offset `found` can start the second or a later word of a name run ("John
-        Smith", "J. Smith", "Ursula von der Leyen"): a surname matches only such a word, so a
-        paragraph where the word only stands alone ("Smith said") need not be listed. The word
-        before it, one space back, is capitalised or a name particle."""
-        text = self._text
-        if found < 2 or text[found - 1] not in " \u00a0":
-            return False
-        start = found - 2
-        while start >= 0 and (text[start].isalpha() or text[start] in "'’-."):
-            start -= 1
-        word = text[start + 1 : found - 1].lstrip("'’-.")
-        return word[:1].isupper() or word in _NAME_PARTICLES
 
     def _lowered(self) -> str | None:
         """The text in lower case, offset for offset; None when lower-casing a letter ("İ")
