@@ -7,7 +7,11 @@ a title or a scare-quoted word inside a sentence ("Code 9.2", the group "Kupyans
 quotes, nor is a quoted fragment the reporter's sentence carries on. A quotation split by its
 cue (“First part,” he said. “Second part.”), or continued by a cue-less paragraph that is all
 quote, is one quotation of several parts; each part is a separate `Quote` in the output (each
-verbatim), adjacent and with the same speaker.
+verbatim), adjacent and with the same speaker. A quote in lower case is a whole quotation only
+after a cue clause that opens its sentence and when it ends that sentence ("He added, “actually,
+…”"); after "said that" or inside the reporter's clause it is a fragment. Sloppy copy is read as
+meant: a quote closed by an opening mark before its cue (“Not yet,“ he said), a paragraph opened
+by a closing mark, and a headline's straight single marks after a colon (Reid: 'Never …').
 
 The speaker comes from the cue next to the quote (said, told, noted, according to, сказав,
 заявив, за словами, …), from a lead-in ending in a colon, or from a cue-only sentence or a
