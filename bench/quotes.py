@@ -28,9 +28,9 @@ How PolNeAR annotates them, and what we match (learnt from train):
   longer Content that no quote extractor can return verbatim.
 - The annotation is not complete: some quotes with a cue are not annotated at all, and some
   annotated ones are chants, sign texts and single words that the spec says are not quotes.
-  A paragraph that is all quote with no cue, after a narrative paragraph naming who speaks
-  ("…, Clinton said." / “And that is why …”), is annotated 9 times in 42 in train; a quote
-  after "said that" once in 44.
+  A quote opening a paragraph with no cue, lead-in or quote before it to continue ("…, Clinton
+  said." / “And that is why …”) is annotated 9 times in 42 in train; a quote after "said
+  that" once in 44.
 
 Normalisation for a match: a quote's key is the sequence of its words (runs of letters and
 digits), case-folded, over all its parts in order — so quote marks, punctuation and whitespace
