@@ -56,16 +56,17 @@ _KEY_WORD = re.compile(r"[^\W_]+(?:[’'ʼ`][^\W_]+)*")
 _KEY_WORD_OR_TAB = re.compile(_KEY_WORD.pattern + "|\t")
 _POSSESSIVE = re.compile(r"[’'ʼ]s$", re.MULTILINE)
 _APOSTROPHES = re.compile(r"[’'ʼ`]")
-# A letter followed by the same letter: removing each such letter keeps one of a run.
+# A letter followed by the same letter: removing each such letter keeps one of a run. In ASCII
+# text the same letters as a class sre tests from a table.
 _DOUBLED = re.compile(r"(\w)(?=\1)")
+_DOUBLED_ASCII = re.compile(r"([A-Za-z0-9_])(?=\1)")
 # Case endings of Ukrainian nouns as they read once transliterated, so that "Куп'янську" and
 # "Kupiansk" share a key: the longest of iakh akh ami ovi evi omu oho oiu eiu iu om em ia a u i
-# that leaves at least three letters before it. Found as the leftmost ending that does so, each
-# branch opening with its first letter so that the search passes other letters by in C.
-_ENDING = re.compile(
-    r"(?:i(?<=[^\n]{4})(?:akh|u|a)?|a(?<=[^\n]{4})(?:kh|mi)?|o(?<=[^\n]{4})(?:vi|mu|ho|iu|m)"
-    r"|e(?<=[^\n]{4})(?:vi|iu|m)|u(?<=[^\n]{4}))$",
-    re.MULTILINE,
+# that leaves at least three letters before it. Sought in the text reversed, each ending
+# (reversed) just after a newline: sre finds the newlines in C and tries the endings there
+# only, longest first.
+_ENDING_REVERSED = re.compile(
+    r"\n(?:h(?:kai|ka)|i(?:ma|vo|ve)?|u(?:mo|io|ie|i)?|oho|m[oe]|a(?:i)?)(?=[^\n]{3})"
 )
 
 _TRANSLITERATION = str.maketrans(
@@ -186,7 +187,10 @@ def _fold_lines(words: str) -> str:
             lowered = "\n".join(
                 line if line.isascii() else _without_accents(line) for line in lowered.split("\n")
             )
-    return _ENDING.sub("", _DOUBLED.sub("", lowered.replace("y", "i").replace("ie", "i")))
+    plain = lowered.replace("y", "i").replace("ie", "i")
+    single = (_DOUBLED_ASCII if plain.isascii() else _DOUBLED).sub("", plain)
+    # A newline before the first line, reversed, stands at the end and is dropped.
+    return _ENDING_REVERSED.sub("\n", "\n" + single[::-1])[:0:-1]
 
 
 def _without_accents(word: str) -> str:
