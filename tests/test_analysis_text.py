@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -216,6 +217,9 @@ def test_furniture_is_found_after_bullets_dashes_and_in_any_case() -> None:
     assert is_furniture("Нагадаємо, війна триває.")
     assert is_furniture("Про це повідомляє Укрінформ.")
     assert not is_furniture("Theresa May said more.")
+    assert is_furniture("As\u2009we previously reported, the plant was shelled.")
+    assert is_furniture("If\tyou notice an error, tell us.")
+    assert is_furniture("Як\u00a0повідомляло видання, переговори зірвалися.")
 
 
 def test_letters_that_only_case_folding_matches_are_read_as_the_patterns_read_them() -> None:
@@ -246,3 +250,66 @@ def test_a_word_too_long_for_the_look_back_ends_its_sentence() -> None:
         "Then A. Smith came.",
         "Done.",
     ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Read also: Ten things to know",
+        "See more: the full story",
+        "Watch more on our site",
+        "Listen also to the podcast",
+        "Also read: the timeline",
+        "Related stories: the war",
+        "More on this story",
+        "Click here to vote",
+        "Tap here to vote",
+        "Subscribe to our channel",
+        "Sign up for the newsletter",
+        "Follow us on X",
+        "Join us on Telegram",
+        "Share this article",
+        "Like us on Facebook",
+        "Don't miss our podcast",
+        "Photographs: Getty Images",
+        "Pictures: Reuters",
+        "Images courtesy: AP",
+        "Video: the attack",
+        "Source: ministry",
+        "Credits: Jane Doe",
+        "Illustration: John Roe",
+        "Photo by Jane Doe",
+        "Image by John Roe",
+        "© The Gaze",
+        "All rights reserved",
+        "Additional reporting by Jane Doe",
+        "Writing by Jane Doe",
+        "Editing by John Roe",
+        "This article was first published in Ukrainian",
+        "If you notice an error, tell us",
+        "Advertisement",
+        "Like the BBC reported earlier, talks failed",
+        "As previously reported, talks failed",
+        "Читайте також: новини",
+        "Дивіться також: відео",
+        "Також читайте: новини",
+        "Підписуйтесь на наш канал",
+        "Фото: Укрінформ",
+        "Джерело: міністерство",
+        "Автор фото: Іван",
+        "Ілюстративне фото: архів",
+        "Якщо ви помітили помилку, напишіть нам",
+        "Як раніше повідомляло видання, переговори зірвалися",
+        "Нагадаємо, переговори зірвалися",
+        "Reuters reports, citing two sources.",
+        "Про це повідомляє Укрінформ.",
+    ],
+)
+def test_each_kind_of_furniture_is_set_aside_alone_and_after_a_sentence(line: str) -> None:
+    """The cheap tests that spare the furniture patterns pass every way furniture opens."""
+    assert is_furniture(line)
+    assert is_furniture(line.upper()) == is_furniture(line)
+    prepared = prepare(f"Troops advanced.\n{line}\nTroops left.")
+    assert [s.text for s in prepared.sentences] == ["Troops advanced.", "Troops left."]
+    if line[0].isupper():  # a "©" opens no sentence: it stays with the one before
+        assert [s.text for s in prepare(f"Troops left. {line}").sentences] == ["Troops left."]

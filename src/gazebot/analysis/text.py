@@ -164,18 +164,20 @@ _SOURCE_LINE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
-# What furniture can open with, lower-cased: the first three letters of a pattern's words,
-# two for the short ones, or a leading bullet, bracket, dash or ©.
+# What furniture can open with, lower-cased: the first three letters of a pattern's words, a
+# two-letter word and the white space after it, or (_FURNITURE_LEADS) a leading bullet,
+# bracket, dash or ©.
+_WHITE_SPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
 _FURNITURE_HEADS = _word_set(
     """
     rea see wat lis als rel mor cli tap sub sig fol joi sha lik don pho pic ima vid sou cre ill
-    all add rep wri edi thi adv чит див так під фот дже авт ілю наг
+    all add rep wri edi thi adv чит див так під фот дже авт ілю якщ наг
     """
-)
-_FURNITURE_SHORT_HEADS = _word_set("if as як")
-_FURNITURE_LEADS = frozenset("([•*>|—–-©")
-# A source line names its source with one of these.
-_SOURCE_LINE_WORDS = ("citing", "referring", "reference", "повідомля", "пише", "інформу")
+) | frozenset(word + space for word in ("if", "as", "як") for space in _WHITE_SPACE)
+_FURNITURE_LEADS = "([•*>|—–-©"
 # Characters re.IGNORECASE matches to a letter of those patterns that str.lower() does not
 # turn into that letter, or turns into two characters (re._casefix lists them).
 _CASE_TRAPS = re.compile("[İıſ\u1c80-\u1c88]")
@@ -298,9 +300,11 @@ def split_sentences(paragraph: str) -> list[tuple[int, int]]:
         spans.append((start, end))
         # The next sentence opens at the word after the white space the boundary ends at.
         start = match.start(1)
-    if start < len(paragraph):
-        spans.append((start, len(paragraph.rstrip())))
-    return [(s, e) for s, e in spans if e > s]
+    # Each span so far ends at a boundary after its start; the rest may be blank.
+    end = len(paragraph.rstrip())
+    if end > start:
+        spans.append((start, end))
+    return spans
 
 
 def is_furniture(sentence: str) -> bool:
@@ -311,7 +315,7 @@ def is_furniture(sentence: str) -> bool:
     if lowered is None:
         return bool(_FURNITURE.match(stripped) or _SOURCE_LINE.match(stripped))
     return bool(
-        (_may_open_furniture(lowered[:3]) or "+" in stripped) and _FURNITURE.match(stripped)
+        (_may_open_furniture(lowered) or "+" in stripped) and _FURNITURE.match(stripped)
     ) or bool(_may_be_source_line(lowered) and _SOURCE_LINE.match(stripped))
 
 
@@ -323,15 +327,22 @@ def _lowered_for_prechecks(text: str) -> str | None:
     return None
 
 
-def _may_open_furniture(head: str) -> bool:
-    """Could a text whose first three characters, lower-cased, are `head` match `_FURNITURE`
-    (apart from its "Ctrl+Enter" branch)?"""
-    return head in _FURNITURE_HEADS or head[:2] in _FURNITURE_SHORT_HEADS or head[:1] in _FURNITURE_LEADS
+def _may_open_furniture(lowered: str, start: int = 0) -> bool:
+    """Could a text whose lower-cased form opens at `lowered[start]` match `_FURNITURE` (apart
+    from its "Ctrl+Enter" branch)?"""
+    return lowered[start : start + 3] in _FURNITURE_HEADS or lowered[start : start + 1] in _FURNITURE_LEADS
 
 
 def _may_be_source_line(lowered: str) -> bool:
     """Could the lower-cased text match `_SOURCE_LINE`? Each source line holds one of its words."""
-    return any(word in lowered for word in _SOURCE_LINE_WORDS)
+    return (
+        "citing" in lowered
+        or "referring" in lowered
+        or "reference" in lowered
+        or "повідомля" in lowered
+        or "пише" in lowered
+        or "інформу" in lowered
+    )
 
 
 def _without(text: str, spans: list[tuple[int, int]]) -> str:
@@ -379,7 +390,7 @@ def prepare(text: str, title: str = "") -> PreparedText:
             continue
         # The furniture patterns are costly and rarely match: cheap tests on the lower-cased
         # paragraph rule them out for most sentences (see is_furniture).
-        lowered = _lowered_for_prechecks(paragraph)
+        lowered = paragraph.lower() if paragraph.isascii() or not _CASE_TRAPS.search(paragraph) else None
         if lowered is None:
             may_be_source_line = ctrl_enter = True
         else:
@@ -388,7 +399,7 @@ def prepare(text: str, title: str = "") -> PreparedText:
         # A paragraph that opens as furniture ("Read also: …", "As X reported earlier, …")
         # is furniture throughout: what follows belongs to another story.
         paragraph_is_furniture = bool(
-            (lowered is None or ctrl_enter or _may_open_furniture(lowered[:3]))
+            (lowered is None or ctrl_enter or _may_open_furniture(lowered))
             and _FURNITURE.match(paragraph)
         )
         kept_any = False
@@ -404,7 +415,12 @@ def prepare(text: str, title: str = "") -> PreparedText:
             if (
                 paragraph_is_furniture
                 or (
-                    (lowered is None or ctrl_enter or _may_open_furniture(lowered[start : start + 3]))
+                    (
+                        lowered is None
+                        or ctrl_enter
+                        or lowered[start : start + 3] in _FURNITURE_HEADS
+                        or lowered[start] in _FURNITURE_LEADS
+                    )
                     and _FURNITURE.match(sentence_text)
                 )
                 or (may_be_source_line and _SOURCE_LINE.match(sentence_text))
