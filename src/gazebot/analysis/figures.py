@@ -34,6 +34,8 @@ from gazebot.analysis.card import Figure
 from gazebot.analysis.numbers import (
     APOSTROPHES,
     EN_FRACTIONS,
+    EN_HUNDRED,
+    EN_SCALES,
     EN_UNITS,
     EN_VAGUE,
     SCALE_ABBREVIATIONS,
@@ -822,6 +824,10 @@ def _read_en(text: str, atom: re.Match[str]) -> _Found | None:
     return _Found(begin, noun_end, value, score)
 
 
+_EN_WORD_VALUES = {**EN_UNITS, **EN_HUNDRED, **EN_SCALES}
+_EN_SCALE_WORDS = frozenset(["hundred", "thousand", "million", "billion", "trillion"])
+
+
 def _read_english_word_atom(text: str, atom: re.Match[str]) -> _Number | None:
     kind = atom.lastgroup
     raw = atom.group(0)
@@ -839,6 +845,12 @@ def _read_english_word_atom(text: str, atom: re.Match[str]) -> _Number | None:
             if word != "of":
                 least *= EN_VAGUE[word]
         return _Number(least, end, True, False, False, False, False)
+    if raw.isalpha():
+        # One number word (the common case; atoms are matched lower-cased): its value
+        # as parse_english_words gives it, without splitting.
+        single = float(_EN_WORD_VALUES[raw])
+        return _ratio(text, end, single) or _Number(
+            single, end, raw in _EN_SCALE_WORDS, False, False, False, False)
     words = _WORD_SEPARATOR.split(raw)
     for index, word in enumerate(words):
         if word.lower() == "and" and words[index - 1].lower() not in (
