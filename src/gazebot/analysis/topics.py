@@ -240,6 +240,7 @@ def _keys_of(names: list[str], title: str) -> tuple[dict[str, str], set[str]]:
 @dataclass(slots=True)
 class _Candidate:
     key: str
+    words: list[str]  # the key's words (`key.split()`)
     first_seen: int
     forms: dict[str, int]
     mentions: int
@@ -267,22 +268,30 @@ def find_topics(sentences: Sequence[Sentence], title: str = "", limit: int = MAX
     named = _names_of_runs(*_count_runs(sentences))
     keys, title_keys = _keys_of(list(dict.fromkeys(name for name, _, _ in named)), title)
     candidates: dict[str, _Candidate] = {}
+    # Candidates whose key has several words, in order: only they take part in folding.
+    several: list[_Candidate] = []
     for name, mentions, lead in named:
         key = keys[name]
         if not key:
             continue
         candidate = candidates.get(key)
         if candidate is None:
-            candidates[key] = _Candidate(key, len(candidates), {name: mentions}, mentions, lead * _LEAD_BONUS)
+            words = [key] if key.isalnum() else key.split()
+            candidates[key] = candidate = _Candidate(
+                key, words, len(candidates), {name: mentions}, mentions, lead * _LEAD_BONUS
+            )
+            if len(words) > 1:
+                several.append(candidate)
         else:
             candidate.forms[name] = candidate.forms.get(name, 0) + mentions
             candidate.mentions += mentions
             candidate.bonus += lead * _LEAD_BONUS
-    _absorb_into_suffixes(candidates)
-    _fold_short_forms(candidates)
+    if several:
+        _absorb_into_suffixes(candidates, several)
+        _fold_short_forms(candidates, several)
     if title_keys:
-        for key, candidate in candidates.items():
-            if key in title_keys if key.isalnum() else title_keys.issuperset(key.split()):
+        for candidate in candidates.values():
+            if title_keys.issuperset(candidate.words):
                 candidate.bonus += _TITLE_BONUS
                 candidate.in_title = True
     shown = [c for c in candidates.values() if c.mentions >= _MIN_MENTIONS or c.in_title]
@@ -444,47 +453,40 @@ def _names_alone(word: str, lowered: str) -> bool:
     return word.isupper() or not (lowered.endswith(_DEMONYM_ENDINGS) or lowered in _DEMONYMS)
 
 
-def _absorb_into_suffixes(candidates: dict[str, _Candidate]) -> None:
+def _absorb_into_suffixes(candidates: dict[str, _Candidate], several: list[_Candidate]) -> None:
     """Count a run that ends with a better-known name as that name: "Києва Олег Голяшкін"
-    (a court's city, then the judge) is a mention of "Олег Голяшкін"."""
+    (a court's city, then the judge) is a mention of "Олег Голяшкін". (`several`: the
+    candidates with keys of several words, in order.)"""
     # Only a key of three words or more can end with another; most articles have none.
-    long_keys = [key for key in candidates if not key.isalnum() and len(key.split()) > 2]
-    for key in sorted(long_keys, key=lambda k: -k.count(" ")):
-        parts = key.split()
+    longest_first = sorted((c for c in several if len(c.words) > 2), key=lambda c: -c.key.count(" "))
+    for candidate in longest_first:
+        parts = candidate.words
         for cut in range(1, len(parts) - 1):
             suffix = candidates.get(" ".join(parts[cut:]))
-            if suffix is not None and suffix.mentions >= candidates[key].mentions:
-                absorbed = candidates.pop(key)
-                suffix.mentions += absorbed.mentions
-                suffix.bonus += absorbed.bonus
-                suffix.first_seen = min(suffix.first_seen, absorbed.first_seen)
+            if suffix is not None and suffix.mentions >= candidate.mentions:
+                del candidates[candidate.key]
+                suffix.mentions += candidate.mentions
+                suffix.bonus += candidate.bonus
+                suffix.first_seen = min(suffix.first_seen, candidate.first_seen)
                 break
 
 
-def _fold_short_forms(candidates: dict[str, _Candidate]) -> None:
+def _fold_short_forms(candidates: dict[str, _Candidate], several: list[_Candidate]) -> None:
     """Count a one-word candidate towards the one longer name that ends with it ("Zelenskyy"
     → "Volodymyr Zelenskyy"), or that starts with it when the longer name is the more used
     ("Lleyton" → "Lleyton Hewitt", but "Ukraine" stays apart from "Ukraine Defence
-    Ministry"), and show the longer name."""
+    Ministry"), and show the longer name. (`several`: the candidates with keys of several
+    words, in order, some perhaps absorbed since.)"""
     by_last: dict[str, list[_Candidate]] = {}
     by_first: dict[str, list[_Candidate]] = {}
-    for key, candidate in candidates.items():
-        if key.isalnum():
-            continue  # one word
-        parts = key.split()
-        if len(parts) > 1:
-            by_last.setdefault(parts[-1], []).append(candidate)
-            by_first.setdefault(parts[0], []).append(candidate)
-    if not by_last:
-        return
-    for key in [key for key in candidates if " " not in key]:
+    for candidate in several:
+        if candidate.key in candidates:
+            by_last.setdefault(candidate.words[-1], []).append(candidate)
+            by_first.setdefault(candidate.words[0], []).append(candidate)
+    # Only a one-word key that ends or starts a longer one can fold into it.
+    for key in [key for key in candidates if " " not in key and (key in by_last or key in by_first)]:
         short = candidates[key]
-        owners = by_last.get(key)
-        if owners is None:
-            starting = by_first.get(key)
-            if starting is None:
-                continue
-            owners = [c for c in starting if c.mentions > short.mentions]
+        owners = by_last.get(key) or [c for c in by_first[key] if c.mentions > short.mentions]
         if len(owners) != 1:
             continue
         del candidates[key]
