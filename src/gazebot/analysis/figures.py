@@ -172,6 +172,9 @@ _CURRENCY_BEFORE = re.compile(
     r"\s?[-−]?$"
 )
 _SIGN_BEFORE = re.compile(r"(?:\bminus[\s-]|\bnegative\s|(?:^|(?<=[\s(\[$]))[-−])$", re.IGNORECASE)
+# The four English patterns below are lower-case and matched on the caseless text (see
+# find_figures): a case-sensitive match there finds what a case-insensitive one finds in the
+# text, at the same offsets, and is faster.
 _EN_MODIFIER_BEFORE = re.compile(
     r"(?:\b(?:(?:well|just|slightly|far|much|a\s+little)\s+)?"
     r"(?:(?:more|less|fewer|greater|higher|lower)\s+than|over|under|up\s+to|about|around|"
@@ -179,7 +182,6 @@ _EN_MODIFIER_BEFORE = re.compile(
     r"little)\s+as|just|only|close\s+to|upwards\s+of|in\s+excess\s+of|below|above|exactly|"
     r"(?:an\s+)?estimated|a\s+total\s+of|a\s+record|as\s+high\s+as|as\s+low\s+as|"
     r"between|from|by|to|nearly|barely|almost|precisely|circa|c\.)|~|≈|\+)\s*$",
-    re.IGNORECASE,
 )
 _UK_MODIFIER_BEFORE = re.compile(
     r"(?:(?<![\w'’ʼ])(?:понад|більше\s+ніж|більш\s+ніж|більше|менше\s+ніж|менш\s+ніж|менше|"
@@ -257,9 +259,8 @@ _UK_MONTH_BEFORE = re.compile(r"(?<![\w])" + _UK_MONTHS + r"\s+$", re.IGNORECASE
 _UK_MONTH_AFTER = re.compile(r"\s+" + _UK_MONTHS + r"(?![\w])", re.IGNORECASE)
 _EN_YEAR_BEFORE = re.compile(
     r"(?:\b(?:in|since|of|by|from|until|till|through|before|after|during|year|mid|early|late|"
-    r"circa|spring|summer|autumn|fall|winter|fiscal|FY|between|and|to|the|season|"
+    r"circa|spring|summer|autumn|fall|winter|fiscal|fy|between|and|to|the|season|"
     r"end\s+of|start\s+of)|[-–(])\s*$",
-    re.IGNORECASE,
 )
 _UK_YEAR_AFTER = re.compile(r"\s?(?:р\.|рр\.|року|рік|роки|років|роках|році)(?![\w])")
 _UK_YEAR_BEFORE = re.compile(r"(?:(?<![\w])(?:у|в|з|із|до|від|по|після|між|і|та)|[-–(])\s*$")
@@ -270,7 +271,6 @@ _EN_LABEL_BEFORE = re.compile(
     r"size|series|episode|season|vol|volume|act|bill|code|district|zone|block|lot|block|"
     r"building|apartment|suite|floor|track|stand|week|day|number|figure|table|step|"
     r"region|ward|tier|division|league|ranked|rank|top|no\.)\.?\s+$|[#№]\s*$",
-    re.IGNORECASE,
 )
 _UK_LABEL_BEFORE = re.compile(
     r"(?:(?<![\w])(?:стаття|статті|статтею|статтю|ст\.|пункт|пункту|п\.|частина|частини|ч\.|"
@@ -296,7 +296,6 @@ _EN_CASUALTY_AFTER = re.compile(
     r"hostage)|detained|arrested|displaced|evacuated|hospitali[sz]ed|rescued|hurt|executed|"
     r"deported|abducted|kidnapped|held[ \t]+hostage|freed|released|liberated|destroyed|"
     r"shot[ \t]+down|intercepted|downed|damaged|killed[ \t]+or[ \t]+wounded)\b",
-    re.IGNORECASE,
 )
 _UK_CASUALTY_AFTER = re.compile(
     r"[ \t]+(?:було[ \t]+|були[ \t]+)?(?:загинул\w*|загинуло|вбит\w*|убит\w*|поранен\w*|"
@@ -418,6 +417,9 @@ class _Number(NamedTuple):
     is_plain_integer: bool
 
 
+_CASELESS_LETTERS = str.maketrans({"ſ": "s", "ı": "i", "İ": "i"})
+
+
 def find_figures(text: str, language: str = "en") -> list[Figure]:
     """Every figure in `text`, ranked best first (see the module docstring for what counts)."""
     ukrainian = language.lower().startswith("uk")
@@ -426,6 +428,11 @@ def find_figures(text: str, language: str = "en") -> list[Figure]:
     if len(folded) != len(text):
         folded = "".join(letter.lower() if len(letter.lower()) == 1 else letter
                          for letter in text)
+    # For the case-insensitive English patterns: the folded text, with the letters a
+    # case-insensitive match takes for an ASCII letter though their lower case is not one.
+    caseless = folded
+    if not folded.isascii() and ("ſ" in folded or "ı" in folded or "İ" in folded):
+        caseless = folded.translate(_CASELESS_LETTERS)
     excluded = [match.span() for match in _PHONE_PLUS.finditer(text)] if "+" in text else []
     if "(" in text:
         excluded += [match.span() for match in _PHONE_PARENTHESIS.finditer(text)]
@@ -445,7 +452,7 @@ def find_figures(text: str, language: str = "en") -> list[Figure]:
             continue
         if excluded and any(start <= atom.start() < end for start, end in excluded):
             continue
-        figure = _read_uk(text, atom) if ukrainian else _read_en(text, atom)
+        figure = _read_uk(text, atom) if ukrainian else _read_en(text, caseless, atom)
         if figure is not None:
             found.append(figure)
             consumed = figure.end
@@ -686,7 +693,7 @@ def _read_numeral(text: str, atom: re.Match[str], *, ukrainian: bool) -> _Number
     return _Number(value, end, scaled, money, percent, unit, plain_integer)
 
 
-def _read_en(text: str, atom: re.Match[str]) -> _Found | None:
+def _read_en(text: str, caseless: str, atom: re.Match[str]) -> _Found | None:
     start = atom.start()
     kind = atom.lastgroup
     money = negative = False
@@ -734,11 +741,11 @@ def _read_en(text: str, atom: re.Match[str]) -> _Found | None:
             value *= SCALE_ABBREVIATIONS[scale_letter.group(0).strip().lower()]
             end, scaled = scale_letter.end(), True
     tail = _tail_word(text, begin)
-    modifier = _look_back(_EN_MODIFIER_BEFORE, text, begin, 4) if _gate(
+    modifier = _look_back(_EN_MODIFIER_BEFORE, caseless, begin, 4) if _gate(
         tail, _EN_MODIFIER_TAILS, "~≈+") else None
-    modifier_word = modifier.group(0).strip().lower() if modifier else ""
+    modifier_word = text[modifier.start():modifier.end()].strip().lower() if modifier else ""
     if kind == "num" and _excluded_en_numeral(
-        text, atom=atom, begin=begin, end=end, tail=tail, number=number, money=money,
+        text, caseless, atom=atom, begin=begin, end=end, tail=tail, number=number, money=money,
         scaled=scaled, modifier_word=modifier_word, bare=end == bare,
     ):
         return None
@@ -783,7 +790,7 @@ def _read_en(text: str, atom: re.Match[str]) -> _Found | None:
             return None
         unit = unit or (end != bare and _EN_UNIT_AFTER.match(text, end) is not None)
         if (number.is_plain_integer and not unit
-                and _looks_like_year_en(text, atom, begin, end, tail=tail,
+                and _looks_like_year_en(text, caseless, atom, begin, end, tail=tail,
                                                             modifier_word=modifier_word)):
             return None
     if negative:
@@ -795,7 +802,7 @@ def _read_en(text: str, atom: re.Match[str]) -> _Found | None:
         noun_end, noun_words = _en_noun_phrase(text, end,
                                                allow_of=kind in ("vague", "frac", "half")
                                                or money or percent)
-    casualty = _EN_CASUALTY_AFTER.match(text, noun_end) if text[noun_end:noun_end + 1] in " \t" \
+    casualty = _EN_CASUALTY_AFTER.match(caseless, noun_end) if text[noun_end:noun_end + 1] in " \t" \
         else None
     if casualty is not None:
         noun_end = casualty.end()
@@ -913,6 +920,7 @@ def _one_counts(text: str, begin: int, end: int) -> bool:
 
 def _excluded_en_numeral(
     text: str,
+    caseless: str,
     *,
     atom: re.Match[str],
     begin: int,
@@ -941,20 +949,21 @@ def _excluded_en_numeral(
     ):
         return True
     if _gate(tail, _EN_LABEL_TAILS, "#№") and _look_back(
-        _EN_LABEL_BEFORE, text, begin, 1
+        _EN_LABEL_BEFORE, caseless, begin, 1
     ) and not modifier_word:
         return not scaled
     return False
 
 
 def _looks_like_year_en(
-    text: str, atom: re.Match[str], begin: int, end: int, *, tail: str, modifier_word: str
+    text: str, caseless: str, atom: re.Match[str], begin: int, end: int, *, tail: str,
+    modifier_word: str
 ) -> bool:
     value = float(atom.group("num"))
     if not (len(atom.group("num")) == 4 and 1000 <= value <= 2199):
         return False
     if (_gate(tail, _EN_DATE_TAILS, "-–(") or tail.endswith("-")) and (
-        _look_back(_EN_YEAR_BEFORE, text, begin, 2)
+        _look_back(_EN_YEAR_BEFORE, caseless, begin, 2)
         or _look_back(_EN_MONTH_BEFORE, text, begin, 1)
     ):
         return True
@@ -976,7 +985,7 @@ def _name_before(text: str, begin: int) -> bool:
     previous = _previous_word(text, begin)
     if not previous or not _CAPITALISED.search(previous):
         return False
-    if _EN_MODIFIER_BEFORE.search(previous + " "):
+    if _EN_MODIFIER_BEFORE.search(previous.translate(_CASELESS_LETTERS).lower() + " "):
         return False
     # "At 2-0 down", "In 300 cases": a capitalised function word opens a sentence, not a name.
     return previous.lower() not in _EN_STOP
