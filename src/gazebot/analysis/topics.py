@@ -42,8 +42,10 @@ _CAPITALISED_RUN = re.compile(
     rf"{_TOKEN}(?:[ \t]++(?=[{_CAPITAL}{''.join(sorted({c[0] for c in _CONNECTORS}))}])"
     rf"(?:{_CONNECTOR}[ \t]++)?{_TOKEN})*+(?:[ \t]\d{{1,2}}\b(?![.,]\d))?"
 )
-# The same, captured, so that `split` gives the text before each run as well.
+# The same, captured, so that `split` gives the text before each run as well; for ASCII text
+# the same with ASCII classes, which sre tests from a table.
 _RUNS_AND_GAPS = re.compile(f"({_CAPITALISED_RUN.pattern})")
+_RUNS_AND_GAPS_ASCII = re.compile(_RUNS_AND_GAPS.pattern, re.ASCII)
 # A run opens a sentence or quotation (and so is capitalised anyway) when only blanks and
 # apostrophes stand between it and an opening mark or the sentence's start, written as a newline.
 _OPENERS = frozenset('\n"“«„‘([—–-')
@@ -254,7 +256,11 @@ class _Candidate:
             return next(iter(self.forms))
         return max(
             self.forms.items(),
-            key=lambda item: (not _OBLIQUE_CYRILLIC.search(item[0]), item[1], len(item[0])),
+            key=lambda item: (
+                item[0].isascii() or not _OBLIQUE_CYRILLIC.search(item[0]),
+                item[1],
+                len(item[0]),
+            ),
         )[0]
 
 
@@ -316,7 +322,7 @@ def _count_runs(sentences: Sequence[Sentence]) -> tuple[Counter[str], Counter[st
         if text.count("\n") != len(texts):
             # A line break inside a sentence neither joins nor opens a run, as a carriage return.
             text = "\n" + "\n".join(part.replace("\n", "\r") for part in texts)
-        pieces = _RUNS_AND_GAPS.split(text)
+        pieces = (_RUNS_AND_GAPS_ASCII if text.isascii() else _RUNS_AND_GAPS).split(text)
         runs += pieces[1::2]
         opens += [gap.rstrip(_BLANKS_BEFORE_RUN)[-1:] in _OPENERS for gap in pieces[0:-1:2]]
         if lead:
