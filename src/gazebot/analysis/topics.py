@@ -312,16 +312,27 @@ def _count_runs(sentences: Sequence[Sentence]) -> tuple[Counter[str], Counter[st
     The sentences are searched as one text per stretch of opening or later sentences, each
     sentence after a newline; the text `split` gives before each run tells whether it opens a
     sentence or quotation."""
+    texts = [sentence.text for sentence in sentences]
+    leads = [sentence.index < _LEAD_SENTENCES for sentence in sentences]
+    first_later = leads.count(True)
+    if True in leads[first_later:]:
+        # The opening sentences are not all first: take the stretches as they come.
+        stretches = [
+            (lead, [text for _, text in group])
+            for lead, group in groupby(zip(leads, texts, strict=True), itemgetter(0))
+        ]
+    else:
+        stretches = [(True, texts[:first_later]), (False, texts[first_later:])]
     runs: list[str] = []
     opens: list[bool] = []
     lead_runs: list[str] = []
-    stretches = groupby([(s.index < _LEAD_SENTENCES, s.text) for s in sentences], key=itemgetter(0))
     for lead, stretch in stretches:
-        texts = [text for _, text in stretch]
-        text = "\n" + "\n".join(texts)
-        if text.count("\n") != len(texts):
+        if not stretch:
+            continue
+        text = "\n" + "\n".join(stretch)
+        if text.count("\n") != len(stretch):
             # A line break inside a sentence neither joins nor opens a run, as a carriage return.
-            text = "\n" + "\n".join(part.replace("\n", "\r") for part in texts)
+            text = "\n" + "\n".join(part.replace("\n", "\r") for part in stretch)
         pieces = (_RUNS_AND_GAPS_ASCII if text.isascii() else _RUNS_AND_GAPS).split(text)
         runs += pieces[1::2]
         opens += [gap.rstrip(_BLANKS_BEFORE_RUN)[-1:] in _OPENERS for gap in pieces[0:-1:2]]
@@ -347,8 +358,9 @@ def _names_of_runs(
     # What the runs not waiting say about capitals mid-sentence, as text: made a set of words
     # only if some run waits.
     mid_sentence_runs: list[str] = []
-    # Runs always at an opening: their place in `named`, and their words.
-    waiting: list[tuple[int, list[str], list[str]]] = []
+    # Runs always at an opening: their place in `named`, their words, mentions and mentions
+    # in the opening sentences.
+    waiting: list[tuple[int, list[str], list[str], int, int]] = []
     for run, mentions in counts.items():
         always_opens = openings.get(run, 0) == mentions
         if "'" in run or "’" in run or "ʼ" in run:
@@ -358,8 +370,7 @@ def _names_of_runs(
                 if len(tokens) == 1 and lowered[0] in _NEVER_ALONE:
                     continue
                 if always_opens and number == 0:
-                    waiting.append((len(named), tokens, lowered))
-                    named.append(("", mentions, lead_counts.get(run, 0)))
+                    waiting.append((len(named), tokens, lowered, mentions, lead_counts.get(run, 0)))
                     continue
                 mid_sentence_runs.append(" ".join(map(_bare, tokens)))
                 name = _name_of(tokens, lowered)
@@ -372,8 +383,7 @@ def _names_of_runs(
             if lowered_word in _NEVER_ALONE:
                 continue
             if always_opens:
-                waiting.append((len(named), [run], [lowered_word]))
-                named.append(("", mentions, lead_counts.get(run, 0)))
+                waiting.append((len(named), [run], [lowered_word], mentions, lead_counts.get(run, 0)))
                 continue
             mid_sentence_runs.append(run)
             if (
@@ -389,8 +399,7 @@ def _names_of_runs(
             tokens = run.split()
             lowered = run.lower().split()
             if always_opens:
-                waiting.append((len(named), tokens, lowered))
-                named.append(("", mentions, lead_counts.get(run, 0)))
+                waiting.append((len(named), tokens, lowered, mentions, lead_counts.get(run, 0)))
                 continue
             mid_sentence_runs.append(run)
             # Words with nothing to trim are a name as they stand.
@@ -400,14 +409,15 @@ def _names_of_runs(
     if not waiting:
         return named
     mid_sentence_words = set(" ".join(mid_sentence_runs).split())
-    for place, tokens, lowered in waiting:
+    # Last first, so that each place in `named` still stands when its name goes in.
+    for place, tokens, lowered, mentions, lead in reversed(waiting):
         if _bare(tokens[0]) in mid_sentence_words:
             name = _name_of(tokens, lowered)
         else:
             name = _name_of(tokens[1:], lowered[1:])
         if name is not None:
-            named[place] = (name, *named[place][1:])
-    return [item for item in named if item[0]]
+            named.insert(place, (name, mentions, lead))
+    return named
 
 
 def _bare(token: str) -> str:
