@@ -362,6 +362,9 @@ def _names_of_runs(
     # in the opening sentences.
     waiting: list[tuple[int, list[str], list[str], int, int]] = []
     for run, mentions in counts.items():
+        one_word = " " not in run and "\t" not in run
+        if one_word and run.lower() in _NEVER_ALONE:
+            continue
         always_opens = openings.get(run, 0) == mentions
         if "'" in run or "’" in run or "ʼ" in run:
             # Perhaps a possessive, to cut the run after: "Tennis Australia's Geoff Pollard".
@@ -376,25 +379,13 @@ def _names_of_runs(
                 name = _name_of(tokens, lowered)
                 if name is not None:
                     named.append((name, mentions, lead_counts.get(run, 0)))
-        elif " " not in run and "\t" not in run:
-            # One word: kept if not trimmed away, not a non-topic, two letters or more, and
-            # not a people ("Russian", "Iraqis") unless written in capitals.
-            lowered_word = run.lower()
-            if lowered_word in _NEVER_ALONE:
-                continue
+        elif one_word:
             if always_opens:
-                waiting.append((len(named), [run], [lowered_word], mentions, lead_counts.get(run, 0)))
-                continue
-            mid_sentence_runs.append(run)
-            if (
-                lowered_word not in _NOT_A_NAME_ALONE
-                and len(lowered_word) > 1
-                and (
-                    run.isupper()
-                    or not (lowered_word.endswith(_DEMONYM_ENDINGS) or lowered_word in _DEMONYMS)
-                )
-            ):
-                named.append((run, mentions, lead_counts.get(run, 0)))
+                waiting.append((len(named), [run], [run.lower()], mentions, lead_counts.get(run, 0)))
+            else:
+                mid_sentence_runs.append(run)
+                if _names_alone(run):
+                    named.append((run, mentions, lead_counts.get(run, 0)))
         else:
             tokens = run.split()
             lowered = run.lower().split()
@@ -455,18 +446,27 @@ def _name_of(tokens: list[str], lowered: list[str]) -> str | None:
     name = " ".join(tokens[start:end]) if start or end < len(tokens) else " ".join(tokens)
     if name.endswith(_POSSESSIVE_ENDINGS):
         name = name[:-2]
-    if end - start == 1 and (name.lower() in _NOT_TOPICS or not _names_alone(tokens[start], name.lower())):
-        return None
+    if end - start == 1:
+        # One word: not a non-topic, two letters or more, not a people unless in capitals.
+        word = name.lower()
+        if word in _NOT_TOPICS or len(word) < 2:
+            return None
+        if not tokens[start].isupper() and (word.endswith(_DEMONYM_ENDINGS) or word in _DEMONYMS):
+            return None
     return name
 
 
-def _names_alone(word: str, lowered: str) -> bool:
-    """Does a word with nothing to trim (`lowered` is its bare form in lower case) name
-    something on its own: two letters or more, not a people ("Russian", "Iraqis") unless
-    written in capitals?"""
-    if len(lowered) < 2 or not word[0].isupper():
-        return False
-    return word.isupper() or not (lowered.endswith(_DEMONYM_ENDINGS) or lowered in _DEMONYMS)
+def _names_alone(word: str) -> bool:
+    """Does one word, with no possessive ending, name something alone: not trimmed away (a
+    title, role or connector), not a non-topic, two letters or more, and not a people
+    ("Russian", "Iraqis") unless written in capitals?"""
+    lowered = word.lower()
+    return (
+        lowered not in _NOT_A_NAME_ALONE
+        and len(lowered) > 1
+        and word[0].isupper()
+        and (word.isupper() or not (lowered.endswith(_DEMONYM_ENDINGS) or lowered in _DEMONYMS))
+    )
 
 
 def _absorb_into_suffixes(candidates: dict[str, _Candidate], several: list[_Candidate]) -> None:
