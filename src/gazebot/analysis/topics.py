@@ -272,7 +272,7 @@ def find_topics(sentences: Sequence[Sentence], title: str = "", limit: int = MAX
     together, and a surname alone counts towards the full name seen elsewhere. Score:
     mentions, plus a bonus for the title and for the opening sentences."""
     named = _names_of_runs(*_count_runs(sentences))
-    keys, title_keys = _keys_of(list(dict.fromkeys(name for name, _, _ in named)), title)
+    keys, title_keys = _keys_of(list(dict.fromkeys(map(itemgetter(0), named))), title)
     candidates: dict[str, _Candidate] = {}
     # Candidates whose key has several words, in order: only they take part in folding.
     several: list[_Candidate] = []
@@ -363,7 +363,8 @@ def _names_of_runs(
     waiting: list[tuple[int, list[str], list[str], int, int]] = []
     for run, mentions in counts.items():
         one_word = " " not in run and "\t" not in run
-        if one_word and run.lower() in _NEVER_ALONE:
+        lowered_word = run.lower() if one_word else ""
+        if lowered_word in _NEVER_ALONE:
             continue
         always_opens = openings.get(run, 0) == mentions
         if "'" in run or "’" in run or "ʼ" in run:
@@ -381,10 +382,10 @@ def _names_of_runs(
                     named.append((name, mentions, lead_counts.get(run, 0)))
         elif one_word:
             if always_opens:
-                waiting.append((len(named), [run], [run.lower()], mentions, lead_counts.get(run, 0)))
+                waiting.append((len(named), [run], [lowered_word], mentions, lead_counts.get(run, 0)))
             else:
                 mid_sentence_runs.append(run)
-                if _names_alone(run):
+                if _names_alone(run, lowered_word):
                     named.append((run, mentions, lead_counts.get(run, 0)))
         else:
             tokens = run.split()
@@ -456,11 +457,10 @@ def _name_of(tokens: list[str], lowered: list[str]) -> str | None:
     return name
 
 
-def _names_alone(word: str) -> bool:
-    """Does one word, with no possessive ending, name something alone: not trimmed away (a
-    title, role or connector), not a non-topic, two letters or more, and not a people
-    ("Russian", "Iraqis") unless written in capitals?"""
-    lowered = word.lower()
+def _names_alone(word: str, lowered: str) -> bool:
+    """Does one word (`lowered`: the same in lower case) with no possessive ending name
+    something alone: not trimmed away (a title, role or connector), not a non-topic, two
+    letters or more, and not a people ("Russian", "Iraqis") unless written in capitals?"""
     return (
         lowered not in _NOT_A_NAME_ALONE
         and len(lowered) > 1
