@@ -118,3 +118,33 @@ def test_legal_forms_and_demonyms_are_not_topics() -> None:
     assert "ТОВ" not in topics
     assert "German" not in topics
     assert "Berlin" in topics
+
+
+def test_a_possessive_ends_one_name_and_the_next_begins() -> None:
+    text = (
+        "Tennis Australia's Geoff Pollard backed the plan. Geoff Pollard said Tennis Australia "
+        "would pay. Later Tennis Australia agreed."
+    )
+    assert set(topics_of(text)) == {"Tennis Australia", "Geoff Pollard"}
+
+
+def test_a_word_capitalised_only_where_a_sentence_or_quote_opens_is_not_a_topic() -> None:
+    text = (
+        "Meanwhile the club lost again. Meanwhile fans left. Fans cheered in Reading. "
+        'He said: "Reading is fun." — Finally it ended. Finally we went home.'
+    )
+    assert topics_of(text) == ("Reading",)
+
+
+def test_of_two_names_mentioned_as_often_the_one_in_the_opening_sentences_ranks_first() -> None:
+    text = (
+        "Talks opened in Berlin on Monday. Delegates flew in. Later they went to Rome. "
+        "Rome was sunny. They left Berlin late."
+    )
+    assert topics_of(text) == ("Berlin", "Rome")
+
+
+def test_a_name_in_the_title_is_a_topic_though_the_text_names_it_once() -> None:
+    text = "Ministers met in Kyiv to discuss trade. Exports rose. Imports fell. Trade grew."
+    assert topics_of(text, "Kyiv hosts trade talks") == ("Kyiv",)
+    assert topics_of(text) == ()

@@ -34,12 +34,13 @@ _CAPITAL = "A-ZА-ЯІЇЄҐ"
 _TOKEN = rf"[{_CAPITAL}]\w*+(?:[’'`-]++\w++)*+"
 _CONNECTORS = _word_set("of for de da van von der bin al la le du del")
 _CONNECTOR = "(?:" + "|".join(sorted(_CONNECTORS)) + ")"
+_CONNECTOR_INITIALS = "".join(sorted({connector[0] for connector in _CONNECTORS}))
 # A run of capitalised words, allowing "of"-like connectors between them ("Bank of England").
 # A small number may close it ("Channel 4", "Half-Life 2"). After a blank only a capital or a
 # connector's first letter can go on with the run; testing that first spares trying every
 # connector before each lower-case word.
 _CAPITALISED_RUN = re.compile(
-    rf"{_TOKEN}(?:[ \t]++(?=[{_CAPITAL}{''.join(sorted({c[0] for c in _CONNECTORS}))}])"
+    rf"{_TOKEN}(?:[ \t]++(?=[{_CAPITAL}{_CONNECTOR_INITIALS}])"
     rf"(?:{_CONNECTOR}[ \t]++)?{_TOKEN})*+(?:[ \t]\d{{1,2}}\b(?![.,]\d))?"
 )
 # The same, captured, so that `split` gives the text before each run as well; for ASCII text
@@ -418,7 +419,8 @@ def _bare(token: str) -> str:
 
 
 def _split_runs(run: str) -> list[list[str]]:
-    """A run's words, cut after each possessive."""
+    """A run's words, cut after each possessive ("Tennis Australia's Geoff Pollard" names
+    two)."""
     parts: list[list[str]] = [[]]
     for token in run.split():
         parts[-1].append(token)
