@@ -148,12 +148,39 @@ _UK_ATOM_START = _atom_starts(
 )
 
 
+# Most texts are ASCII. Their bytes, with every digit written "0" and every character but a
+# letter, "_" or a space written "#", let single-character patterns find digits and number
+# words after a mark: the regex engine skips ahead to a literal first character at C speed,
+# but tests a character class at every position (this saves a third of the scan).
+_ASCII_CLASSES = bytes(
+    ord("0") if chr(code).isdigit()
+    else code if chr(code).isalpha() or chr(code) in "_ "
+    else ord("#")
+    for code in range(128)
+) + b"#" * 128
+_FIRST_WORD_IN_CLASSES = (
+    _EN_FIRST_WORD.replace(r"[\s-]", r"[\s#]")  # "-" and line breaks are "#" there
+).encode("ascii")
+_ASCII_WORD_AFTER_SPACE = re.compile(rb" (?=" + _FIRST_WORD_IN_CLASSES + rb")")
+_ASCII_WORD_AFTER_MARK = re.compile(rb"#(?=" + _FIRST_WORD_IN_CLASSES + rb")")
+_ASCII_DIGIT = re.compile(rb"0")
+_POINT_BEFORE_DIGIT = re.compile(r"\.(?=\d)")
+
+
 def _en_atom_starts(folded: str) -> list[int]:
     """Every position where an English atom may start, in order (the first always)."""
     starts = [0]
-    starts += [match.end() for match in _EN_WORD_AFTER_SPACE.finditer(folded)]
-    starts += [match.end() if match.lastindex else match.start()
-               for match in _EN_ATOM_AFTER_MARK.finditer(folded)]
+    if folded.isascii():
+        classes = folded.encode("ascii").translate(_ASCII_CLASSES)
+        starts += [match.end() for match in _ASCII_WORD_AFTER_SPACE.finditer(classes)]
+        starts += [match.end() for match in _ASCII_WORD_AFTER_MARK.finditer(classes)]
+        starts += [match.start() for match in _ASCII_DIGIT.finditer(classes)]
+        if "." in folded:
+            starts += [match.start() for match in _POINT_BEFORE_DIGIT.finditer(folded)]
+    else:
+        starts += [match.end() for match in _EN_WORD_AFTER_SPACE.finditer(folded)]
+        starts += [match.end() if match.lastindex else match.start()
+                   for match in _EN_ATOM_AFTER_MARK.finditer(folded)]
     starts.sort()
     return starts
 
