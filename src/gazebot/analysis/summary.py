@@ -152,8 +152,9 @@ def _read_sentences(texts: Sequence[str]) -> tuple[list[set[str]], list[bool], l
         )
     digit_runs = joined.translate(None, _NOT_DIGIT_OR_NEWLINE).split(b"\n")
     if all(map(str.isascii, texts)):
+        is_stop_word = _ASCII_STOPWORDS_AND_LETTERS.__contains__  # `_ascii_bag`, inlined
         return (
-            list(map(_ascii_bag, parts)),
+            [set(map(_STEM, filterfalse(is_stop_word, part.split()))) for part in parts],
             list(map(bool, digit_runs)),
             ['"' in text for text in texts],
         )
