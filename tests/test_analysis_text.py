@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gazebot.analysis.text import is_furniture, paragraphs, prepare, split_sentences
+from gazebot.analysis.text import Sentence, is_furniture, paragraphs, prepare, split_sentences
 
 
 def sentences_of(paragraph: str) -> list[str]:
@@ -313,3 +315,15 @@ def test_each_kind_of_furniture_is_set_aside_alone_and_after_a_sentence(line: st
     assert [s.text for s in prepared.sentences] == ["Troops advanced.", "Troops left."]
     if line[0].isupper():  # a "©" opens no sentence: it stays with the one before
         assert [s.text for s in prepare(f"Troops left. {line}").sentences] == ["Troops left."]
+
+
+def test_prepared_sentences_are_ordinary_frozen_values() -> None:
+    """prepare() fills its Sentence objects' slots directly: they equal, hash and freeze like
+    sentences made by the constructor."""
+    sentence = prepare("Troops advanced. They left.").sentences[1]
+    made = Sentence(text="They left.", start=17, end=27, paragraph=0, index=1)
+    assert sentence == made
+    assert hash(sentence) == hash(made)
+    assert dataclasses.replace(sentence, index=5).index == 5
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        sentence.index = 3  # type: ignore[misc]

@@ -45,7 +45,9 @@ _LONE_APOSTROPHE = re.compile(r"'(?:(?<![a-z0-9]')|(?![a-z0-9]))")
 _DIGIT = re.compile(r"\d")
 _TEXT_OF = operator.attrgetter("text")
 # What str.split() takes for white space in ASCII, besides the space.
-_ASCII_SPACES_BUT_SPACE = "".join(character for character in map(chr, range(128)) if character.isspace())[:-1]
+_ASCII_SPACES_BUT_SPACE = "".join(
+    character for character in map(chr, range(128)) if character.isspace() and character != " "
+)
 _QUOTE_MARK = re.compile(r"[\"“”«»„]")
 
 # Function words carry no topic: left out of overlap and centrality (English and Ukrainian).

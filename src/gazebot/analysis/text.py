@@ -32,6 +32,12 @@ class Sentence:
     index: int
 
 
+# Each field's slot setter, for `prepare` (see there).
+_SENTENCE_SLOT_SETTERS = tuple(
+    vars(Sentence)[field].__set__ for field in ("text", "start", "end", "paragraph", "index")
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Paragraph:
     """One paragraph: `text == article[start:end]`."""
@@ -327,10 +333,10 @@ def _lowered_for_prechecks(text: str) -> str | None:
     return None
 
 
-def _may_open_furniture(lowered: str, start: int = 0) -> bool:
-    """Could a text whose lower-cased form opens at `lowered[start]` match `_FURNITURE` (apart
-    from its "Ctrl+Enter" branch)?"""
-    return lowered[start : start + 3] in _FURNITURE_HEADS or lowered[start : start + 1] in _FURNITURE_LEADS
+def _may_open_furniture(lowered: str) -> bool:
+    """Could a text whose lower-cased form is `lowered` match `_FURNITURE` (apart from its
+    "Ctrl+Enter" branch)?"""
+    return lowered[:3] in _FURNITURE_HEADS or lowered[:1] in _FURNITURE_LEADS
 
 
 def _may_be_source_line(lowered: str) -> bool:
@@ -439,8 +445,3 @@ def prepare(text: str, title: str = "") -> PreparedText:
         furniture=tuple(furniture),
         paragraph_count=paragraph_number,
     )
-
-
-_SENTENCE_SLOT_SETTERS = tuple(
-    vars(Sentence)[field].__set__ for field in ("text", "start", "end", "paragraph", "index")
-)
