@@ -8,6 +8,8 @@ from gazebot.analysis.names import (
     NameMention,
     find_names,
     follows_name_word,
+    mention_in_run,
+    name_runs,
     needs_mentions,
     reference_at,
     resolve,
@@ -137,3 +139,24 @@ def test_a_surname_after_an_honorific_alone_cannot_end_a_full_name() -> None:
     assert follows_name_word(text, text.find("Leyen"))
     assert follows_name_word(text, text.find("Smith"))
     assert not follows_name_word(text, text.find("Jones"))
+
+
+def test_names_read_run_by_run_are_the_names_find_names_lists() -> None:
+    """Listing the runs and reading a name out of each gives find_names' names, titles and
+    full-name flags, for people only and for every name alike."""
+    text = (
+        "President Volodymyr Zelenskyy met Mr. Paul Manafort and Iowa State University's "
+        "Dianne Bystrom. The Head of State, spokeswoman Hope Hicks and Miss Jones spoke in Kyiv."
+    )
+    for people_only in (True, False):
+        read = [
+            mention
+            for start, run in name_runs(text, people_only=people_only)
+            if (mention := mention_in_run(text, start, run, people_only=people_only)) is not None
+        ]
+        assert read == find_names(text, people_only=people_only)
+    names = {m.name: m for m in find_names(text, people_only=True)}
+    assert names["Volodymyr Zelenskyy"].title == "president"
+    assert names["Hope Hicks"].title == "spokesperson"
+    assert names["Dianne Bystrom"].is_full
+    assert not names["Miss Jones"].is_full

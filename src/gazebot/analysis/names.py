@@ -1,10 +1,12 @@
 """Person names in article text: name runs, and surnames, titles and pronouns resolved to full names.
 
-The API is five functions and one named tuple:
+The API is seven functions and one named tuple:
 
 - `find_names(text, people_only=False)` lists every capitalised run that could be a person's
   name, with offsets and the title word written just before it ("President Volodymyr
   Zelenskyy" -> title "president"); `people_only` keeps only the runs `resolve` can use.
+  `name_runs` and `mention_in_run` are its two halves, for a caller that needs only a few of
+  the names (listing the runs is cheap, reading a name out of each is not).
 - `reference_at(phrase)` classifies a short phrase (a cue's subject) as a name, a title
   ("the President", "the Head of State", "глава держави") or a pronoun ("he", "вона").
 - `needs_mentions(reference)` tells whether `resolve` needs those mentions at all (a full
@@ -20,7 +22,7 @@ English and Ukrainian (with a few Russian forms); no gazetteer, so "name" means 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Literal, NamedTuple
 
 
@@ -200,56 +202,84 @@ def find_names(
     fast way to list what `resolve` needs. `spans`, (start, end) offsets in order, limits the
     search to those stretches of `text` (offsets stay those of the whole text).
     """
-    mentions: list[NameMention] = []
     if text.islower():
         # No capital letter anywhere, so no run (a cheap test: cue subjects are often "he").
-        return mentions
+        return []
+    mentions: list[NameMention] = []
+    for run_start, run in name_runs(text, people_only=people_only, spans=spans):
+        mention = mention_in_run(text, run_start, run, people_only=people_only)
+        if mention is not None:
+            mentions.append(mention)
+    return mentions
+
+
+def name_runs(
+    text: str, *, people_only: bool = False, spans: Sequence[tuple[int, int]] = ()
+) -> list[tuple[int, str]]:
+    """The capitalised runs `find_names` reads names from, as (offset, run) in order: the cheap
+    regex half of it. A caller that needs only some of the names (the latest before a quote)
+    can list the runs and turn only those it reaches into mentions with `mention_in_run`."""
     exact, candidates = (
         (_MULTI_WORD_RUN, _CANDIDATE_MULTI_WORD_RUN) if people_only else (NAME_RUN, _CANDIDATE_RUN)
     )
-    not_name_words, honorifics = _NOT_NAME_WORDS, _HONORIFICS
-    # This loop runs for every capitalised run of an article: locals, and each test only
-    # when it can change anything, keep it cheap.
-    for run_start, run in _runs(text, exact, candidates, spans or ((0, len(text)),)):
-        # Runs separate words by exactly one space (or no-break space), so offsets add up.
-        words = run.split()
-        first, last = 0, len(words)
-        while first < last and words[first].lower().strip(".,") in not_name_words:
-            first += 1
-        while last > first and words[last - 1].lower().strip(".,") in not_name_words:
-            if last - first >= 2 and words[last - 1].lower().strip(".,") in _ALSO_SURNAMES:
+    plain = _PLAIN_RUN.fullmatch
+    runs: list[tuple[int, str]] = []
+    # Cheap candidate spans first; a candidate made of plain capitalised words is a run as it
+    # stands (the common case), any other is searched with the exact pattern.
+    for start, end in spans or ((0, len(text)),):
+        for candidate in candidates.finditer(text, start, end):
+            found = candidate.group()
+            if plain(found):
+                runs.append((candidate.start(), found))
+            else:
+                runs.extend((run.start(), run.group()) for run in exact.finditer(text, *candidate.span()))
+    return runs
+
+
+def mention_in_run(text: str, run_start: int, run: str, *, people_only: bool = False) -> NameMention | None:
+    """The name in one run of `name_runs` (at offset `run_start` of `text`), or None."""
+    # This runs for every capitalised run of an article: locals, and each test only when it
+    # can change anything, keep it cheap.
+    not_name_words = _NOT_NAME_WORDS
+    # Runs separate words by exactly one space (or no-break space), so offsets add up.
+    words = run.split()
+    first, last = 0, len(words)
+    while first < last and words[first].lower().strip(".,") in not_name_words:
+        first += 1
+    while last > first and words[last - 1].lower().strip(".,") in not_name_words:
+        if last - first >= 2 and words[last - 1].lower().strip(".,") in _ALSO_SURNAMES:
+            break
+        last -= 1
+    # "Iowa State University's Dianne Bystrom": the person follows the possessive.
+    if "'s" in run or "’s" in run:
+        for index in range(last - 2, first - 1, -1):
+            if words[index].endswith(("'s", "’s")):
+                first = index + 1
                 break
-            last -= 1
-        # "Iowa State University's Dianne Bystrom": the person follows the possessive.
-        if "'s" in run or "’s" in run:
-            for index in range(last - 2, first - 1, -1):
-                if words[index].endswith(("'s", "’s")):
-                    first = index + 1
-                    break
-        if first >= last:
-            continue
-        # `resolve` uses only full names and titled ones: a lone untrimmed word is neither.
-        if people_only and last - first == 1 and first == 0 and not _may_follow_title(text, run_start):
-            continue
-        start = run_start + sum(len(word) + 1 for word in words[:first]) if first else run_start
-        name = " ".join(words[first:last]).rstrip(",")
-        if name.endswith(("'s", "’s")):
-            name = name[:-2]
-        if len(name) < 2 or (name.endswith(".") and not name.endswith(("Jr.", "Sr."))):
-            continue
-        # A title is either trimmed off the run ("President") or a lower-case word before it
-        # ("spokeswoman Hope Hicks"); looking only then keeps this loop cheap.
-        may_have_title = (
-            words[first - 1].lower() in _TITLE_TAIL_WORDS if first > 0 else _may_follow_title(text, start)
-        )
-        title = _title_before(text, start) if may_have_title else None
-        written = text[start : start + len(name)]
-        full = (
-            last - first >= 2
-            and last - first - sum(1 for w in words[first:last] if w.lower() in honorifics) >= 2
-        )
-        mentions.append(NameMention(start, start + len(name), written, title, full))
-    return mentions
+    if first >= last:
+        return None
+    # `resolve` uses only full names and titled ones: a lone untrimmed word is neither.
+    if people_only and last - first == 1 and first == 0 and not _may_follow_title(text, run_start):
+        return None
+    start = run_start + sum(len(word) + 1 for word in words[:first]) if first else run_start
+    name = " ".join(words[first:last]).rstrip(",")
+    if name.endswith(("'s", "’s")):
+        name = name[:-2]
+    if len(name) < 2 or (name.endswith(".") and not name.endswith(("Jr.", "Sr."))):
+        return None
+    # A title is either trimmed off the run ("President") or a lower-case word before it
+    # ("spokeswoman Hope Hicks"); looking only then keeps this cheap.
+    may_have_title = (
+        words[first - 1].lower() in _TITLE_TAIL_WORDS if first > 0 else _may_follow_title(text, start)
+    )
+    title = _title_before(text, start) if may_have_title else None
+    written = text[start : start + len(name)]
+    full = last - first >= 2 and (
+        # Most names hold no honorific: one set test in C rules that out before counting.
+        _HONORIFICS.isdisjoint(map(str.lower, words[first:last]))
+        or last - first - sum(1 for w in words[first:last] if w.lower() in _HONORIFICS) >= 2
+    )
+    return NameMention(start, start + len(name), written, title, full)
 
 
 def follows_name_word(text: str, offset: int) -> bool:
@@ -274,20 +304,6 @@ def _may_follow_title(text: str, start: int) -> bool:
     """Whether the word just before offset `start` (which follows a space) could end a title."""
     space = text.rfind(" ", max(0, start - 30), start - 1)
     return text[space + 1 : start - 1].lower() in _TITLE_TAIL_WORDS
-
-
-def _runs(
-    text: str, exact: re.Pattern[str], candidates: re.Pattern[str], spans: Sequence[tuple[int, int]]
-) -> Iterator[tuple[int, str]]:
-    """(offset, text) of each exact name run, looked for only inside cheap candidate spans; a
-    candidate made of plain capitalised words is a run as it stands (the common case)."""
-    for start, end in spans:
-        for candidate in candidates.finditer(text, start, end):
-            if _PLAIN_RUN.fullmatch(candidate.group()):
-                yield candidate.start(), candidate.group()
-                continue
-            for run in exact.finditer(text, *candidate.span()):
-                yield run.start(), run.group()
 
 
 def _title_before(text: str, start: int) -> str | None:

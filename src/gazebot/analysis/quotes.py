@@ -44,6 +44,8 @@ from gazebot.analysis.names import (
     ReferenceKind,
     find_names,
     follows_name_word,
+    mention_in_run,
+    name_runs,
     needs_mentions,
     reference_at,
     resolve_latest_first,
@@ -726,14 +728,33 @@ class _NarrativeNames:
     """People named in the narrative, listed on demand back from each reference and kept per
     paragraph: a name inside a quotation is not who a later "he" refers to. Paragraphs not yet
     listed are listed together, about `_NAME_BLOCK_CHARS` at a time (a call per short
-    paragraph would cost more than the names)."""
+    paragraph would cost more than the names). Listing finds only the capitalised runs (one
+    regex pass); the name in a run is read out when a reference reaches it, latest first, so a
+    pronoun resolved by the last full name before it costs one run, not the paragraph's."""
 
     def __init__(self, text: str, quotes: list[_Pair]) -> None:
         self._text = text
         self._quotes = quotes
         self._quote_starts = [quote.start for quote in quotes]
-        self._by_paragraph: dict[int, list[NameMention]] = {}
+        self._by_paragraph: dict[int, list[tuple[int, str]]] = {}
+        self._mentions: dict[int, NameMention | None] = {}
         self._lower: str | None = None
+
+    def _latest_first_in(self, paragraph: int, before: int) -> Iterator[NameMention]:
+        """The names of the listed paragraph at `paragraph` that end before offset `before`,
+        latest first."""
+        mentions = self._mentions
+        for run_start, run in reversed(self._by_paragraph[paragraph]):
+            # A name starts inside its run and is two characters or more: a run starting at
+            # `before` or later cannot hold one that ends by then.
+            if run_start >= before:
+                continue
+            if run_start in mentions:
+                mention = mentions[run_start]
+            else:
+                mention = mentions[run_start] = mention_in_run(self._text, run_start, run, people_only=True)
+            if mention is not None and mention.end <= before:
+                yield mention
 
     def latest_first(self, before: int) -> Iterator[NameMention]:
         """The names that end before offset `before`, nearest first."""
@@ -741,9 +762,7 @@ class _NarrativeNames:
         while True:
             if start not in self._by_paragraph:
                 self._list_back_from(start)
-            for mention in reversed(self._by_paragraph[start]):
-                if mention.end <= before:
-                    yield mention
+            yield from self._latest_first_in(start, before)
             if start == 0:
                 return
             start = self._text.rfind("\n", 0, start - 1) + 1
@@ -764,9 +783,7 @@ class _NarrativeNames:
             if start not in self._by_paragraph:
                 # Only this paragraph: the ones before it need listing only if they hold the word.
                 self._list_back_from(start, block_chars=0)
-            for mention in reversed(self._by_paragraph[start]):
-                if mention.end <= before:
-                    yield mention
+            yield from self._latest_first_in(start, before)
             if start == 0:
                 return
             found = lowered.rfind(word, 0, start - 1)
@@ -802,8 +819,9 @@ class _NarrativeNames:
         for paragraph in starts:
             self._by_paragraph[paragraph] = []
         if spans:
-            for mention in find_names(self._text, people_only=True, spans=spans):
-                self._by_paragraph[starts[bisect_right(starts, mention.start) - 1]].append(mention)
+            # A run never crosses a line break, so it belongs to the paragraph it starts in.
+            for run in name_runs(self._text, people_only=True, spans=spans):
+                self._by_paragraph[starts[bisect_right(starts, run[0]) - 1]].append(run)
 
 
 def _continues(text: str, previous: _Pair, pair: _Pair, has_cue: bool) -> bool:
