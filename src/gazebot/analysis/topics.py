@@ -306,9 +306,10 @@ def find_topics(sentences: Sequence[Sentence], title: str = "", limit: int = MAX
     return tuple(c.display() for c in shown[:limit])
 
 
-def _count_runs(sentences: Sequence[Sentence]) -> tuple[Counter[str], Counter[str], Counter[str]]:
-    """How often each capitalised run occurs (in order of first occurrence), how often it
-    opens a sentence or quotation, and how often it occurs in the opening sentences.
+def _count_runs(sentences: Sequence[Sentence]) -> tuple[Counter[str], set[str], Counter[str]]:
+    """How often each capitalised run occurs (in order of first occurrence), which runs occur
+    somewhere other than at the opening of a sentence or quotation, and how often each occurs
+    in the opening sentences.
 
     The sentences are searched as one text per stretch of opening or later sentences, each
     sentence after a newline; the text `split` gives before each run tells whether it opens a
@@ -325,7 +326,7 @@ def _count_runs(sentences: Sequence[Sentence]) -> tuple[Counter[str], Counter[st
     else:
         stretches = [(True, texts[:first_later]), (False, texts[first_later:])]
     runs: list[str] = []
-    opens: list[bool] = []
+    inside: list[bool] = []
     lead_runs: list[str] = []
     for lead, stretch in stretches:
         if not stretch:
@@ -336,14 +337,14 @@ def _count_runs(sentences: Sequence[Sentence]) -> tuple[Counter[str], Counter[st
             text = "\n" + "\n".join(part.replace("\n", "\r") for part in stretch)
         pieces = (_RUNS_AND_GAPS_ASCII if text.isascii() else _RUNS_AND_GAPS).split(text)
         runs += pieces[1::2]
-        opens += [gap.rstrip(_BLANKS_BEFORE_RUN)[-1:] in _OPENERS for gap in pieces[0:-1:2]]
+        inside += [gap.rstrip(_BLANKS_BEFORE_RUN)[-1:] not in _OPENERS for gap in pieces[0:-1:2]]
         if lead:
             lead_runs += pieces[1::2]
-    return Counter(runs), Counter(compress(runs, opens)), Counter(lead_runs)
+    return Counter(runs), set(compress(runs, inside)), Counter(lead_runs)
 
 
 def _names_of_runs(
-    counts: Counter[str], openings: Counter[str], lead_counts: Counter[str]
+    counts: Counter[str], seen_inside: set[str], lead_counts: Counter[str]
 ) -> list[tuple[str, int, int]]:
     """The name each counted run gives, with its mentions and its mentions in the opening
     sentences, in order.
@@ -367,7 +368,7 @@ def _names_of_runs(
         lowered_word = run.lower() if one_word else ""
         if lowered_word in _NEVER_ALONE:
             continue
-        always_opens = openings.get(run, 0) == mentions
+        always_opens = run not in seen_inside
         if "'" in run or "’" in run or "ʼ" in run:
             # Perhaps a possessive, to cut the run after: "Tennis Australia's Geoff Pollard".
             for number, tokens in enumerate(_split_runs(run)):
