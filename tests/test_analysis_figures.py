@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gazebot.analysis import figures
 from gazebot.analysis.figures import find_figures
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_abead91fc19a55a8.txt"
@@ -216,3 +217,21 @@ def test_ukrainian_war_report_gives_casualty_counts_first_and_no_unit_names_or_y
     assert [figure.value for figure in figures] == [1000.0, 200.0, 500.0, 291.0, 13.0]
     assert figures[0].text == "понад 1000 російських військових було вбито"
     assert "13 потрапили в полон" in [figure.text for figure in figures]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_no_scale_money_percent_unit_time_or_range_after_a_number_is_overlooked(
+    data: st.DataObject,
+) -> None:
+    """Speed guard: the parts that may follow a number are only tried where one quick pattern
+    matches; it must match wherever any part does, or "5 per cent", "$3bn" or "10 km" would be
+    read as bare numbers. Strings are generated from each part itself."""
+    for part in figures._EN_AFTER_NUMBER_PARTS:
+        text = data.draw(st.from_regex(part), label=part.pattern[:40])
+        caseless = figures._caseless(figures._folded(text))
+        for position in range(len(text)):
+            if part.match(text, position):
+                assert figures._EN_MAY_FOLLOW_NUMBER.match(caseless, position), (part, text)
+    for mark in "/^⁄×":
+        assert figures._EN_MAY_FOLLOW_NUMBER.match(mark)
