@@ -390,14 +390,18 @@ def _names_of_runs(
                 if _names_alone(run, lowered_word):
                     named.append((run, mentions, lead_counts.get(run, 0)))
         else:
-            tokens = run.split()
             lowered = run.lower().split()
             if always_opens:
-                waiting.append((len(named), tokens, lowered, mentions, lead_counts.get(run, 0)))
+                waiting.append((len(named), run.split(), lowered, mentions, lead_counts.get(run, 0)))
                 continue
             mid_sentence_runs.append(run)
-            # Words with nothing to trim are a name as they stand.
-            name = " ".join(tokens) if _TRIMMED_WORDS.isdisjoint(lowered) else _name_of(tokens, lowered)
+            if not _TRIMMED_WORDS.isdisjoint(lowered):
+                name = _name_of(run.split(), lowered)
+            elif "\t" in run or "  " in run:
+                name = " ".join(run.split())
+            else:
+                # Words with nothing to trim, one space apart: the run is the name.
+                name = run
             if name is not None:
                 named.append((name, mentions, lead_counts.get(run, 0)))
     if not waiting:
