@@ -411,8 +411,10 @@ def _names_of_runs(
     for place, tokens, lowered, mentions, lead in reversed(waiting):
         if _bare(tokens[0]) in mid_sentence_words:
             name = _name_of(tokens, lowered)
-        else:
+        elif len(tokens) > 1:
             name = _name_of(tokens[1:], lowered[1:])
+        else:
+            continue  # a lone word capitalised only where sentences open
         if name is not None:
             named.insert(place, (name, mentions, lead))
     return named
