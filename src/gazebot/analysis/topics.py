@@ -414,7 +414,7 @@ def _names_of_runs(
         elif len(tokens) > 1:
             name = _name_of(tokens[1:], lowered[1:])
         else:
-            continue  # a lone word capitalised only where sentences open
+            continue  # a lone word capitalised only where a sentence or quotation opens
         if name is not None:
             named.insert(place, (name, mentions, lead))
     return named
