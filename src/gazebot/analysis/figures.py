@@ -510,18 +510,17 @@ def find_figures(text: str, language: str = "en") -> list[Figure]:
         atom = match_atom(folded, start)
         if atom is None:
             continue
-        position = atom.end()
-        if atom.start() < consumed:
+        position = atom_end = atom.end()
+        if start < consumed:
             continue
-        if excluded and any(start <= atom.start() < end for start, end in excluded):
+        if excluded and any(begin <= start < end for begin, end in excluded):
             continue
         figure = _read_uk(text, atom) if ukrainian else _read_en(text, caseless, atom)
         if figure is not None:
             found.append(figure)
             consumed = figure.end
             # A word run cut short ("ten and fifteen") leaves the rest to scan again.
-            position = max(figure.end, atom.start() + 1) if figure.end < atom.end() \
-                else max(position, figure.end)
+            position = consumed if consumed >= atom_end else max(consumed, start + 1)
     return _ranked(text, found)
 
 
