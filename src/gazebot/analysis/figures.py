@@ -556,9 +556,7 @@ def _tail_word(text: str, position: int) -> str:
     """The lower-cased word (or symbol run) just before `position`: a cheap gate for look-backs."""
     if position >= 2 and text[position - 1] == " " and not text[position - 2].isspace():
         # One space after the word (the common case): find where the word starts directly.
-        window_start = max(0, position - 24)
-        cut = text.rfind(" ", window_start, position - 1)
-        word = text[cut + 1 if cut >= 0 else window_start:position - 1]
+        word = text[max(0, position - 24):position - 1].rpartition(" ")[2]
         if "\n" not in word and "\t" not in word:
             return word.lower()
     window = text[max(0, position - 24):position].rstrip()
