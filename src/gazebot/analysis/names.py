@@ -56,6 +56,8 @@ _MULTI_WORD_RUN = re.compile(rf"{_NAME_RUN_HEAD}{_NAME_RUN_NEXT}+{_NAME_RUN_SUFF
 _CANDIDATE_NEXT = rf"[ \u00a0](?:{_PARTICLE}[ \u00a0]){{0,2}}[{_UPPER}]\S*+"
 _CANDIDATE_RUN = re.compile(rf"[{_UPPER}]\S*+(?:{_CANDIDATE_NEXT})*")
 _CANDIDATE_MULTI_WORD_RUN = re.compile(rf"[{_UPPER}]\S*+(?:{_CANDIDATE_NEXT})+")
+# Characters a name word cannot end in, which `_CANDIDATE_RUN` takes along after one.
+_TRAILING_PUNCTUATION = ".,;:!?)\"”’'-"
 _PLAIN_RUN = re.compile(rf"[{_UPPER}][{_LOWER}]+(?: [{_UPPER}][{_LOWER}]+)*")
 
 _HONORIFICS = _word_set(
@@ -231,6 +233,19 @@ def name_runs(
             found = candidate.group()
             if plain(found):
                 runs.append((candidate.start(), found))
+                continue
+            # "John Smith," / "Mr Smith." / "(Jane Doe)": plain words before trailing
+            # punctuation, the next commonest case. The exact pattern would take the words
+            # and stop at the punctuation, when nothing before the run is a word character and
+            # the last word is no "Jr"/"Sr" whose dot is its suffix.
+            core = found.rstrip(_TRAILING_PUNCTUATION)
+            at = candidate.start()
+            if (
+                plain(core)
+                and (at == 0 or not (text[at - 1].isalnum() or text[at - 1] == "_"))
+                and not (core.endswith((" Jr", " Sr")) and found[len(core)] == ".")
+            ):
+                runs.append((at, core))
             else:
                 runs.extend((run.start(), run.group()) for run in exact.finditer(text, *candidate.span()))
     return runs

@@ -200,7 +200,8 @@ _PHRASE_END = re.compile(
 _PARENTHESES = re.compile(r"\([^()]*\)")
 _FIRST_LETTER = re.compile(r"[^\W\d_]")
 _BARE_CUE = re.compile(rf"(?<![\w-])(?:{_CUE_WORDS})\s*$")
-_TERMINAL = re.compile(r"[,.!?…:;—–-]\s*$")
+# The punctuation that ends a clause, tested on a quote's last visible character.
+_CLAUSE_ENDS = frozenset(",.!?…:;—–-")
 _LOWER_START = re.compile(r"\s*[a-zа-яіїєґ]")
 # The first four to six letters of every word of four letters or more (counted in C, no loop).
 # An explicit lower-case class without \b scans several times faster than [^\W\d_] with it;
@@ -381,51 +382,76 @@ def _speech_kind(text: str, pair: _Pair, before: str, after: str, cue: re.Match[
     inner = text[pair.inner_start : pair.inner_end]
     # Only whether the quote has more than a few words matters here: stop counting there.
     words = _words_up_to(inner, _SHORT_QUOTE_WORDS)
-    if words == 0 or _FIRST_LETTER.search(inner) is None:
+    first_letter = _FIRST_LETTER.search(inner)
+    if words == 0 or first_letter is None:
         return _NOT_SPEECH
-    cue_after = cue is not None and _words_up_to(after[: cue.start()], _CUE_NEAR_WORDS) <= _CUE_NEAR_WORDS
+    # Each test below is made only where its answer can change the outcome (most quotes open
+    # their sentence, so the other ways to be speech are never asked about).
+    lead = before.rstrip()
     # The anchored patterns only need the end of `before`; searching all of it is slow.
-    opens_sentence = not before.strip() or _OPENS_SPEECH.search(before[-12:]) is not None
+    opens_sentence = not lead or _OPENS_SPEECH.search(before[-12:]) is not None
     # Both forms need the comma at the end; testing it first spares two regex scans.
-    ends_with_comma = before.rstrip().endswith(",")
+    ends_with_comma = lead.endswith(",")
     follows_cue = ends_with_comma and (
         _CUE_THEN_COMMA.search(before[-120:]) is not None
         # "Said Dorothy Poynter, who grew up with Ali, “We were …”": a cue earlier in the sentence.
         or (_UPPER_START.match(text, pair.inner_start) is not None and _CUE.search(before) is not None)
     )
-    lead_in = follows_cue or before.rstrip().endswith(":")
-    ends_clause = _TERMINAL.search(inner) is not None
-    # "The ad says “nothing will change …”": a whole clause straight after the cue verb.
-    bare_cue = (
-        words > _SHORT_QUOTE_WORDS
-        and (ends_clause or not after.strip(" \u00a0.!?;"))
-        and _ends_in_cue(before)
-    )
-    cue_at_once = (
-        cue is not None and _words_up_to(after[: cue.start()], _CUE_AT_ONCE_WORDS) <= _CUE_AT_ONCE_WORDS
-    )
-    # Digest style: "HEADLINE IN CAPITALS “quoted excerpt.” [WaPo.]" — the tag names the source.
-    source_tag = _SOURCE_TAG.match(after) is not None
-    if not (opens_sentence or follows_cue or bare_cue or source_tag):
+    ends_with_colon = lead.endswith(":")
+    ends_clause = inner.rstrip()[-1:] in _CLAUSE_ENDS
+    if not (
+        opens_sentence
+        or follows_cue
+        # "The ad says “nothing will change …”": a whole clause straight after the cue verb.
+        or (
+            words > _SHORT_QUOTE_WORDS
+            and (ends_clause or not after.strip(" \u00a0.!?;"))
+            and _ends_in_cue(before)
+        )
+        # Digest style: "HEADLINE IN CAPITALS “quoted excerpt.” [WaPo.]" — the tag names the source.
+        or _SOURCE_TAG.match(after) is not None
+    ):
         # “These guys know how,” said Sherman, speaking of politicians, “and leave …”
-        lower_after_comma = before.rstrip().endswith(",") and inner[:1].islower()
+        lower_after_comma = ends_with_comma and inner[:1].islower()
         return _CONTINUATION if lower_after_comma else _NOT_SPEECH
-    # "the heckler yelled: “You suck!”": a cue and a colon introduce even a short quotation.
-    colon_cue = before.rstrip().endswith(":") and _CUE.search(before[-40:]) is not None
-    if words <= _SHORT_QUOTE_WORDS and not (ends_clause and (cue_after or follows_cue or colon_cue)):
+    lower_after = _LOWER_START.match(after) is not None
+    # Asked about only for a short quote or one the reporter's clause runs on from.
+    cue_after = (
+        cue is not None
+        and (words <= _SHORT_QUOTE_WORDS or lower_after)
+        and _words_up_to(after[: cue.start()], _CUE_NEAR_WORDS) <= _CUE_NEAR_WORDS
+    )
+    if (
+        words <= _SHORT_QUOTE_WORDS
+        and not (
+            ends_clause
+            and (
+                cue_after
+                or follows_cue
+                # "the heckler yelled: “You suck!”": a cue and a colon introduce even a short quotation.
+                or (ends_with_colon and _CUE.search(before[-40:]) is not None)
+            )
+        )
+    ):
         # “…,” he said. “Very good.” — a short clause only as the end of a split quotation.
         return _CONTINUATION if ends_clause else _NOT_SPEECH
     # A quoted title or name runs on into the reporter's sentence: “Code 9.2” was formed …,
     # ''The Trumps,'' by Gwenda Blair, …
-    if _LOWER_START.match(after) and not cue_after and not lead_in:
+    if lower_after and not cue_after and not (follows_cue or ends_with_colon):
         return _NOT_SPEECH
     # “Many would consider that an embarrassment” if she lost …: a quoted fragment carried on
     # by the reporter, not a quotation (unless a cue follows at once: “…” he said).
     # (A dash after the quote sets off the reporter's aside: “…” - the first to say so.)
-    if not ends_clause and after.strip(" \u00a0.!?;)") and not cue_at_once and not _DASH_AFTER.match(after):
+    if (
+        not ends_clause
+        and after.strip(" \u00a0.!?;)")
+        and not (
+            cue is not None and _words_up_to(after[: cue.start()], _CUE_AT_ONCE_WORDS) <= _CUE_AT_ONCE_WORDS
+        )
+        and not _DASH_AFTER.match(after)
+    ):
         return _NOT_SPEECH
-    first_letter = _FIRST_LETTER.search(inner)
-    if first_letter is not None and first_letter.group().islower():
+    if first_letter.group().islower():
         # "За словами Зеленського, «ситуація …»" / "According to X, “…”" quote a whole clause,
         # and so does "He added, “actually, I …”" when the quote ends its sentence and no
         # earlier quote in the sentence could be the part it continues.
