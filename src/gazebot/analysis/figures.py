@@ -1110,6 +1110,12 @@ def _en_range(
     return second_end, second_scale, second_money, percent
 
 
+# Words that end what a number counts: function words, verbs that report it, number words.
+_EN_NOT_COUNTED = _EN_STOP | frozenset(
+    [*EN_UNITS, "hundred", "thousand", "million", "billion", "taken", "held", "shot"]
+)
+
+
 def _en_noun_phrase(text: str, end: int, *, allow_of: bool) -> tuple[int, list[str]]:
     """The few words after a number that say what it counts ("Russian soldiers")."""
     words: list[str] = []
@@ -1124,12 +1130,8 @@ def _en_noun_phrase(text: str, end: int, *, allow_of: bool) -> tuple[int, list[s
         lowered = word.lower()
         if "’" in lowered:  # the only apostrophe an English noun run admits
             lowered = lowered.replace("’", "'")
-        if lowered in _EN_STOP:
-            break
-        if (lowered.endswith(("ly", "ing", "ed")) and lowered not in _EN_CASUALTY_NOUNS) or (
-                lowered in ("taken", "held", "shot")):
-            break
-        if lowered in EN_UNITS or lowered in ("hundred", "thousand", "million", "billion"):
+        if lowered in _EN_NOT_COUNTED or (
+                lowered.endswith(("ly", "ing", "ed")) and lowered not in _EN_CASUALTY_NOUNS):
             break
         if words and words[-1][:1].islower() and word[:1].isupper():
             break  # "5000m champion Eliud Kipchoge": a name after the noun is not what is counted
