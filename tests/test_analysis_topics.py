@@ -9,7 +9,8 @@ from gazebot.analysis.topics import find_topics, topic_key, topic_keys_for_query
 
 
 @pytest.mark.parametrize(
-    "variant", ["Kupyansk", "Kupiansk", "Kup’iansk", "Kup'yansk", "KUPYANSK", "Куп'янськ"]
+    "variant",
+    ["Kupyansk", "Kupiansk", "Kup’iansk", "Kup'yansk", "Kupʼiansk", "KUPYANSK", "Куп'янськ", "Купʼянськ"],
 )
 def test_spelling_and_apostrophe_variants_share_one_key(variant: str) -> None:
     assert topic_key(variant) == topic_key("Kupyansk")
@@ -118,6 +119,17 @@ def test_legal_forms_and_demonyms_are_not_topics() -> None:
     assert "ТОВ" not in topics
     assert "German" not in topics
     assert "Berlin" in topics
+
+
+def test_names_ending_like_a_demonym_are_topics() -> None:
+    """Only peoples are left out, not every name that ends like one: Paris, Modi, Harris."""
+    text = (
+        "Modi flew to Paris. In Paris, Modi met Harris. Harris and Modi spoke to Iraqis "
+        "and to Pakistanis. Iraqis protested in Paris."
+    )
+    topics = topics_of(text)
+    assert {"Paris", "Modi", "Harris"} <= set(topics)
+    assert not {"Iraqis", "Pakistanis"} & set(topics)
 
 
 def test_a_possessive_ends_one_name_and_the_next_begins() -> None:

@@ -157,12 +157,27 @@ _TRIMMED_WORDS = _ROLES | _SKIPPED_OPENERS_AND_TITLES_OF
 _NOT_A_NAME_ALONE = _TRIMMED_WORDS | _NOT_TOPICS
 # Endings of Ukrainian nouns and adjectives in an oblique case (locative, dative, genitive…).
 _OBLIQUE_CYRILLIC = re.compile(r"(?:ого|ому|ою|ої|ові|еві|ем|ом|і|у|ю)$")
-# A word that names a people, not a topic: by its ending ("Russian", "Chinese", "Iraqis") or
-# one of these.
-_DEMONYM_ENDINGS = ("ian", "ians", "ean", "eans", "ese", "eses", "ish", "ishs", "i", "is")
-_DEMONYMS = _word_set(
-    "american americans african africans mexican mexicans korean koreans german germans"
-    " french dutch greek greeks thai swiss welsh"
+# Words that name a people, not a topic ("Russian", "Iraqis", "Chinese"), singular and plural.
+# A list, not endings: "-ian", "-i" or "-is" would also catch Brian, Modi, Miami and Paris.
+_DEMONYM_STEMS = (
+    "afghan albanian algerian american angolan argentine argentinian armenian australian austrian"
+    " azerbaijani bahraini bangladeshi belarusian belgian bolivian bosnian brazilian british"
+    " bulgarian burmese cambodian cameroonian canadian chadian chilean chinese colombian congolese"
+    " croatian cuban cypriot czech danish dutch ecuadorian egyptian emirati english eritrean"
+    " estonian ethiopian filipino finnish french georgian german ghanaian greek guatemalan haitian"
+    " honduran hungarian icelandic indian indonesian iranian iraqi irish israeli italian ivorian"
+    " jamaican japanese jordanian kazakh kenyan korean kosovan kurdish kuwaiti kyrgyz latvian"
+    " lebanese liberian libyan lithuanian macedonian malaysian malian maltese mexican moldovan"
+    " mongolian montenegrin moroccan mozambican namibian nepalese nepali nicaraguan nigerian"
+    " norwegian omani pakistani palestinian panamanian paraguayan peruvian polish portuguese qatari"
+    " romanian russian rwandan saudi scottish senegalese serbian singaporean slovak slovakian"
+    " slovenian somali spanish sudanese swedish swiss syrian taiwanese tajik tanzanian thai tibetan"
+    " tunisian turkish turkmen ugandan ukrainian uruguayan uzbek venezuelan vietnamese welsh yemeni"
+    " zambian zimbabwean african asian european arab kashmiri punjabi bengali"
+    " chechen catalan basque nazi"
+)
+_DEMONYMS = _word_set(_DEMONYM_STEMS) | {word + "s" for word in _DEMONYM_STEMS.split()} | _word_set(
+    "brits scots swedes danes finns poles turks serbs croats czechs slovaks kiwis aussies kurds jewish"
 )
 
 
@@ -174,16 +189,9 @@ def _fold_lines(words: str) -> str:
     pass in C for all of them rather than several calls per word."""
     lowered = words.lower()
     if "'" in lowered or "’" in lowered or "ʼ" in lowered or "`" in lowered:
-        if "ʼ" in lowered:
-            # "ʼ" is a letter: a word of letters and digits only keeps it.
-            lowered = "\n".join(
-                line if line.isalnum() else _APOSTROPHES.sub("", _POSSESSIVE.sub("", line))
-                for line in lowered.split("\n")
-            )
-        else:
-            # Only a word with "'", "’" or "`" has anything to remove, and such a word is not
-            # of letters and digits only: one pass over the text does what each word needs.
-            lowered = _APOSTROPHES.sub("", _POSSESSIVE.sub("", lowered))
+        # Every apostrophe goes, "ʼ" (a letter to Unicode, the Ukrainian apostrophe) too:
+        # Купʼянськ and Куп'янськ are one place.
+        lowered = _APOSTROPHES.sub("", _POSSESSIVE.sub("", lowered))
     if not lowered.isascii():
         lowered = lowered.translate(_TRANSLITERATION)
         if not lowered.isascii():
@@ -461,7 +469,7 @@ def _name_of(tokens: list[str], lowered: list[str]) -> str | None:
         word = name.lower()
         if word in _NOT_TOPICS or len(word) < 2:
             return None
-        if not tokens[start].isupper() and (word.endswith(_DEMONYM_ENDINGS) or word in _DEMONYMS):
+        if not tokens[start].isupper() and word in _DEMONYMS:
             return None
     return name
 
@@ -474,7 +482,7 @@ def _names_alone(word: str, lowered: str) -> bool:
         lowered not in _NOT_A_NAME_ALONE
         and len(lowered) > 1
         and word[0].isupper()
-        and (word.isupper() or not (lowered.endswith(_DEMONYM_ENDINGS) or lowered in _DEMONYMS))
+        and (word.isupper() or lowered not in _DEMONYMS)
     )
 
 
