@@ -8,6 +8,7 @@ from pathlib import Path
 import aiosqlite
 import pytest
 
+from gazebot.analysis import topic_key
 from gazebot.errors import StoreError
 from gazebot.store import Store
 from gazebot.store.database import Database, migrate, schema_version
@@ -78,6 +79,30 @@ async def test_an_older_database_upgrades_in_place_with_every_row_intact(tmp_pat
         )
         async with store.db.reader.execute("SELECT topic FROM follows WHERE chat_id = 7") as cur:
             assert [row[0] for row in await cur.fetchall()] == ["kupyansk"]
+    finally:
+        await store.close()
+
+
+async def test_topic_keys_stored_with_the_letter_apostrophe_are_found_after_the_upgrade(
+    tmp_path: Path,
+) -> None:
+    """Version 3 kept "ʼ" inside topic keys; a search for Kupiansk must find those rows too."""
+    path = tmp_path / "v3.db"
+    async with aiosqlite.connect(path, isolation_level=None) as conn:
+        assert await migrate(conn, target=3) == 3
+        await conn.execute(
+            """INSERT INTO articles (url, content_hash, title, text, fetched_at, sort_time,
+                   language, analysis, topic_keys)
+               VALUES ('https://news.example/k', 'h', 'Фронт', 'Бої тривають', ?, ?, 'uk', '{}',
+                       'kupʼiansk zelensk')""",
+            (NOW, NOW),
+        )
+    store = await Store.open(path)
+    try:
+        found = await store.articles.search(["Купʼянськ"], key_of=topic_key, limit=10)
+        assert [article.url for article in found] == ["https://news.example/k"]
+        found = await store.articles.search(["Kupiansk"], key_of=topic_key, limit=10)
+        assert [article.url for article in found] == ["https://news.example/k"]
     finally:
         await store.close()
 

@@ -139,6 +139,11 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     CREATE INDEX alert_matches_waiting ON alert_matches(chat_id) WHERE alerted_at IS NULL;
     CREATE INDEX alert_matches_last ON alert_matches(chat_id, alerted_at);
     """,
+    # 4: topic keys drop the letter apostrophe "ʼ" as they drop ' and ’ (Купʼянськ and Куп'янськ
+    # are one key); keys stored before kept it. The FTS update trigger re-indexes each row.
+    """
+    UPDATE articles SET topic_keys = replace(topic_keys, 'ʼ', '') WHERE instr(topic_keys, 'ʼ') > 0;
+    """,
 )
 
 SCHEMA_VERSION: Final[int] = len(MIGRATIONS)
