@@ -272,11 +272,16 @@ def _mark_offsets(text: str) -> list[int]:
     # A straight single mark opens a pair only as the first of two ('') or after ": " (the
     # headline branch); any other is an apostrophe, the commonest mark of all, and trying the
     # pattern at each would cost more than all the real quotes.
-    found = text.find("'")
+    found = text.find("''")
     while found >= 0:
-        if text[found + 1 : found + 2] == "'" or (found >= 2 and text[found - 2 : found] == ": "):
-            offsets.append(found)
-        found = text.find("'", found + 1)
+        offsets.append(found)
+        found = text.find("''", found + 1)
+    found = text.find(": '")
+    while found >= 0:
+        # Unless the mark is the first of two, and so listed already.
+        if text[found + 3 : found + 4] != "'":
+            offsets.append(found + 2)
+        found = text.find(": '", found + 1)
     offsets.sort()
     return offsets
 
@@ -314,7 +319,12 @@ def _pairs(text: str) -> list[_Pair]:
 
 def _follows_a_word(text: str, pair: _Pair) -> bool:
     """Whether the quote mark follows a word that is not a cue, with no source tag after it."""
-    lead = text[max(0, pair.start - 40) : pair.start].rstrip(" \u00a0")
+    start = pair.start
+    # A mark at a paragraph's start or after punctuation (the common speech case) follows no
+    # word: only a letter or digit or a space before it needs the look further back.
+    if start == 0 or not (text[start - 1].isalnum() or text[start - 1] in " \u00a0"):
+        return False
+    lead = text[max(0, start - 40) : start].rstrip(" \u00a0")
     return (
         lead[-1:].isalnum()
         and _BARE_CUE.search(lead + " ") is None
