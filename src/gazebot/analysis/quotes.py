@@ -36,6 +36,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from gazebot.analysis.card import Quote
 from gazebot.analysis.names import (
@@ -241,9 +242,11 @@ _STOPWORDS = _prefix_set(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class QuoteSpan:
-    """One quotation as offsets into the text: `parts` are the inner spans (quote marks excluded)."""
+class QuoteSpan(NamedTuple):
+    """One quotation as offsets into the text: `parts` are the inner spans (quote marks excluded).
+
+    A named tuple rather than a frozen dataclass: one is made per quotation of every article,
+    and a frozen dataclass's `__init__` costs several times more."""
 
     parts: tuple[tuple[int, int], ...]
     speaker: str | None
@@ -359,13 +362,12 @@ def _sentence_before(text: str, pair: _Pair) -> str:
 def _clause_after(text: str, pair: _Pair, limit: int) -> str:
     """The text after the closing mark up to the end of its sentence (or `limit`)."""
     after = text[pair.end : min(pair.paragraph_end, limit)]
-    # “… the end of it.” Then a new sentence: the quote closed its own sentence.
-    boundary = _SENTENCE_END.search(after)
-    cut = boundary.start() + 1 if boundary else len(after)
-    clause = after[:cut]
-    if _CLOSES_SENTENCE.search(text, pair.inner_start, pair.inner_end) and _STARTS_SENTENCE.match(after):
+    # “… the end of it.” Then a new sentence: the quote closed its own sentence. (Tested
+    # before the sentence end is looked for, which it makes unnecessary.)
+    if _STARTS_SENTENCE.match(after) and _CLOSES_SENTENCE.search(text, pair.inner_start, pair.inner_end):
         return ""
-    return clause
+    boundary = _SENTENCE_END.search(after)
+    return after[: boundary.start() + 1] if boundary else after
 
 
 def _words_up_to(fragment: str, limit: int) -> int:
@@ -810,14 +812,14 @@ class _NarrativeNames:
         self._mentions: dict[int, NameMention | None] = {}
         self._lower: str | None = None
 
-    def _latest_first_in(self, paragraph: int, before: int) -> Iterator[NameMention]:
+    def _latest_first_in(self, paragraph: int, before: int, word: str = "") -> Iterator[NameMention]:
         """The names of the listed paragraph at `paragraph` that end before offset `before`,
-        latest first."""
+        latest first; with `word` (lower case), only those whose run holds it."""
         mentions = self._mentions
         for run_start, run in reversed(self._by_paragraph[paragraph]):
             # A name starts inside its run and is two characters or more: a run starting at
             # `before` or later cannot hold one that ends by then.
-            if run_start >= before:
+            if run_start >= before or (word and word not in run.lower()):
                 continue
             if run_start in mentions:
                 mention = mentions[run_start]
@@ -838,8 +840,9 @@ class _NarrativeNames:
             start = self._text.rfind("\n", 0, start - 1) + 1
 
     def latest_first_with(self, before: int, word: str) -> Iterator[NameMention]:
-        """The names that end before offset `before`, nearest first, from only the paragraphs
-        where the lower-case `word` is written (a name holding it can be nowhere else)."""
+        """The names that end before offset `before`, nearest first, of those that can hold the
+        lower-case `word`: from only the paragraphs where it is written, and there from only
+        the runs that hold it (a name holding it can be nowhere else)."""
         lowered = self._lowered()
         if lowered is None:
             yield from self.latest_first(before)
@@ -853,7 +856,9 @@ class _NarrativeNames:
             if start not in self._by_paragraph:
                 # Only this paragraph: the ones before it need listing only if they hold the word.
                 self._list_back_from(start, block_chars=0)
-            yield from self._latest_first_in(start, before)
+            # A full name holding the word is written in a run that holds it: other runs
+            # need not be read.
+            yield from self._latest_first_in(start, before, word)
             if start == 0:
                 return
             found = lowered.rfind(word, 0, start - 1)
