@@ -68,8 +68,11 @@ _QUOTE_PAIR = re.compile(
     r"|“(?P<curly_reclosed>[^“”\"\n]*[,.?!…])“(?=[ \u00a0]+[a-z]|(?m:$))"
     # A closing mark that opens a paragraph (”Sorry, Sarah …,” she wrote) stands for an opening one.
     r"|”(?<![^\n\u202a]”)(?P<reversed>[^“”\n]*)”"
-    r"|“(?P<mixed>[^“”\"\n]*)\""
-    r"|\"(?P<straight_curly>[^\"“”\n]*)”"
+    # Possessive runs: the mark that must follow is outside the class, so giving characters
+    # back cannot help; without `+` every straight pair (which this branch tries and fails
+    # first) would be scanned twice more, backwards.
+    r"|“(?P<mixed>[^“”\"\n]*+)\""
+    r"|\"(?P<straight_curly>[^\"“”\n]*+)”"
     r"|''(?P<doubled>(?:[^'\n]|'(?!'))*)''"
     r"|\"(?P<straight>[^\"\n]*)\""
     # Headline style: "Reid: 'Never underestimate Trump.'" (straight single marks are apostrophes
