@@ -608,6 +608,10 @@ _UK_MODIFIER_TAILS = frozenset(
 )
 
 
+def _has_modifier_before_of(window: str) -> bool:
+    return "upwards" in window or "excess" in window or "total" in window
+
+
 def _gate(tail: str, words: frozenset[str], symbols: str = "") -> bool:
     return tail.rstrip(".,") in words or tail in words or (bool(tail) and tail[-1] in symbols)
 
@@ -638,7 +642,24 @@ def _look_back(pattern: re.Pattern[str], text: str, end: int, words: int = 3) ->
     look-back patterns are wide alternations, and searching them cost most of the time budget.
     """
     limit = max(0, end - 40)
-    backwards = _WORDS_BACKWARDS.match(text[limit:end][::-1])
+    window = text[limit:end]
+    if "  " not in window and "\n" not in window and "\t" not in window:
+        # Words apart by single spaces (the common case): their starts by rfind, as the
+        # reversed match below finds them, at half its cost.
+        word_starts: list[int] = []
+        position = len(window) - 1 if window.endswith(" ") else len(window)
+        while position > 0 and len(word_starts) < words:
+            position = window.rfind(" ", 0, position) + 1
+            word_starts.append(position)
+            position -= 1  # over the one space before the word (-1: the window's start)
+        for word_start in reversed(word_starts):
+            match = pattern.match(text, limit + word_start, end)
+            if match is not None:
+                return match
+        if end > 0 and text[end - 1] in "-–(~≈+#№":
+            return pattern.match(text, end - 1, end)
+        return None
+    backwards = _WORDS_BACKWARDS.match(window[::-1])
     assert backwards is not None  # every part of the pattern is optional
     for group in range(words, 0, -1):
         word_end = backwards.end(group)
@@ -801,7 +822,11 @@ def _read_en(text: str, caseless: str, atom: re.Match[str]) -> _Found | None:
             end, scaled = scale_letter.end(), True
     tail = _tail_word(text, begin)
     modifier = _look_back(_EN_MODIFIER_BEFORE, caseless, begin, 4) if _gate(
-        tail, _EN_MODIFIER_TAILS, "~≈+") else None
+        tail, _EN_MODIFIER_TAILS, "~≈+") and (
+        # After "of" (a third of the look-backs) only "upwards of", "in excess of" and "a total
+        # of" are modifiers: without their word in the look-back's window, none can match.
+        tail != "of" or _has_modifier_before_of(caseless[max(0, begin - 40):begin])
+    ) else None
     modifier_word = text[modifier.start():modifier.end()].strip().lower() if modifier else ""
     if kind == "num" and _excluded_en_numeral(
         text, caseless, atom=atom, begin=begin, end=end, tail=tail, number=number, money=money,
@@ -848,7 +873,7 @@ def _read_en(text: str, caseless: str, atom: re.Match[str]) -> _Found | None:
         if (following.isupper() or following.isdigit()) and _ADDRESS_AFTER.match(text, end):
             return None
         unit = unit or (end != bare and _EN_UNIT_AFTER.match(text, end) is not None)
-        if (number.is_plain_integer and not unit
+        if (number.is_plain_integer and not unit and atom.end() - start == 4
                 and _looks_like_year_en(text, caseless, atom, begin, end, tail=tail,
                                                             modifier_word=modifier_word)):
             return None
