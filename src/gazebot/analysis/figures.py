@@ -307,7 +307,10 @@ _UK_LABEL_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _WORD_AFTER = re.compile(r"(?:\s+of)?\s+([A-Za-z][A-Za-z'’-]*)")
-_EN_NOUN_RUN = re.compile(r"[ \t]+(of[ \t]+)?([A-Za-z][A-Za-z'’]*(?:-[A-Za-z]+)*)")
+_EN_NOUN_WORD = r"[ \t]+(of[ \t]+)?([A-Za-z][A-Za-z'’]*(?:-[A-Za-z]+)*)"
+# Up to three words after a number, in one match (groups: "of ", word; three times): the same
+# words, one after another, that three matches of _EN_NOUN_WORD would find.
+_EN_NOUN_RUN = re.compile(_EN_NOUN_WORD + "(?:" + _EN_NOUN_WORD + "(?:" + _EN_NOUN_WORD + ")?)?")
 _UK_NOUN_RUN = re.compile(
     r"[ \t]+([A-Za-zА-Яа-яІіЇїЄєҐґ'’ʼ]+(?:-[А-Яа-яІіЇїЄєҐґ]+)*"
     r"(?:(?:(?<=кв)|(?<=тис|грн|коп|руб|дол|млн)|(?<=млрд))\.)?)"
@@ -556,7 +559,8 @@ def _tail_word(text: str, position: int) -> str:
     """The lower-cased word (or symbol run) just before `position`: a cheap gate for look-backs."""
     if position >= 2 and text[position - 1] == " " and not text[position - 2].isspace():
         # One space after the word (the common case): find where the word starts directly.
-        word = text[max(0, position - 24):position - 1].rpartition(" ")[2]
+        limit = max(0, position - 24)
+        word = text[text.rfind(" ", limit, position - 1) + 1 or limit:position - 1]
         if "\n" not in word and "\t" not in word:
             return word.lower()
     window = text[max(0, position - 24):position].rstrip()
@@ -737,7 +741,8 @@ def _read_numeral(text: str, atom: re.Match[str], *, ukrainian: bool) -> _Number
         value = float(raw.replace(",", ""))
         if text[end:end + 1] not in _EN_GLUED_TO_NUMERAL:
             # Nothing glued to the number (the common case): no suffix, ordinal or ratio.
-            return _Number(value, end, False, False, False, False, raw.isdigit())
+            # tuple.__new__ skips the named tuple's Python-level __new__ (half the cost).
+            return tuple.__new__(_Number, (value, end, False, False, False, False, raw.isdigit()))
     else:
         parsed = parse_numeral(raw, decimal_comma=True)
         if parsed is None:
@@ -784,16 +789,27 @@ def _read_en(text: str, caseless: str, atom: re.Match[str]) -> _Found | None:
         if context is None:
             return None
         begin, money, negative = context
-        number = _read_numeral(text, atom, ukrainian=False)
-        if number is None:
-            return None
+        atom_end = atom.end()
+        if text[atom_end:atom_end + 1] not in _EN_GLUED_TO_NUMERAL:
+            # Nothing glued to the number (most numbers): read as _read_numeral does, without
+            # its call and its look-ups (the English numeral pattern admits digits, thousands
+            # commas and one point only).
+            raw = atom.group(0)
+            number = tuple.__new__(_Number, (float(raw.replace(",", "")), atom_end, False,
+                                             False, False, False, raw.isdigit()))
+        else:
+            read = _read_numeral(text, atom, ukrainian=False)
+            if read is None:
+                return None
+            number = read
         if number.is_plain_integer and not money and text.startswith((" in ", " out "),
                                                                        number.end):
             number = _ratio(text, number.end, number.value) or number
     else:
-        number = _read_english_word_atom(text, atom)
-        if number is None:
+        read = _read_english_word_atom(text, atom)
+        if read is None:
             return None
+        number = read
         sign = _SIGN_BEFORE.search(text, max(0, start - 10), start) if text[
             max(0, start - 10):start].endswith(("-", "−", "minus ", "negative ")) else None
         if sign is not None:
@@ -912,7 +928,7 @@ def _read_en(text: str, caseless: str, atom: re.Match[str]) -> _Found | None:
                    value=value)
     if kind == "words" and abs(value) == 1:
         score -= 2.0
-    return _Found(begin, noun_end, value, score)
+    return tuple.__new__(_Found, (begin, noun_end, value, score))  # see _read_numeral
 
 
 _EN_WORD_VALUES = {**EN_UNITS, **EN_HUNDRED, **EN_SCALES}
@@ -1145,12 +1161,15 @@ def _en_noun_phrase(text: str, end: int, *, allow_of: bool) -> tuple[int, list[s
     """The few words after a number that say what it counts ("Russian soldiers")."""
     words: list[str] = []
     position = end
-    while len(words) < 3:
-        match = _EN_NOUN_RUN.match(text, position)
-        if match is None:
+    run = _EN_NOUN_RUN.match(text, end)
+    if run is None:
+        return end, words
+    pieces = run.groups()
+    for index in (1, 3, 5):
+        of, word = pieces[index - 1], pieces[index]
+        if word is None:
             break
-        word = match.group(2)
-        if (match.group(1) is not None or word == "of") and not (allow_of and not words):
+        if (of is not None or word == "of") and not (allow_of and not words):
             break
         lowered = word.lower()
         if "’" in lowered:  # the only apostrophe an English noun run admits
@@ -1161,7 +1180,7 @@ def _en_noun_phrase(text: str, end: int, *, allow_of: bool) -> tuple[int, list[s
         if words and words[-1][:1].islower() and word[:1].isupper():
             break  # "5000m champion Eliud Kipchoge": a name after the noun is not what is counted
         words.append(word)
-        position = match.end()
+        position = run.end(index + 1)
         if lowered.endswith("s") and len(lowered) > 3 and not lowered.endswith("ss"):
             break
     return position, words
