@@ -912,8 +912,9 @@ def _read_en(text: str, caseless: str, atom: re.Match[str]) -> _Found | None:
         return None
     if kind == "num" and noun_words and not (money or percent or scaled or unit or modifier_word
                                              or casualty) and all(
-            word.istitle() and len(word) > 2 for word in noun_words
-    ) and not noun_words[-1].endswith("s") and "," not in atom.group(0):
+            map(str.istitle, noun_words)  # maps, not a generator: most fail at the first word
+    ) and min(map(len, noun_words)) > 2 and not noun_words[-1].endswith("s") \
+            and "," not in atom.group(0):
         # "787 Dreamliner", "11 Pro Max": a model name, not a count ("4 Russians", "300 PS",
         # "63,150 Model 3s" are: model numbers are not written with thousands commas)
         return None
