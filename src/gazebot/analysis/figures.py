@@ -307,10 +307,7 @@ _UK_LABEL_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _WORD_AFTER = re.compile(r"(?:\s+of)?\s+([A-Za-z][A-Za-z'’-]*)")
-_EN_NOUN_WORD = r"[ \t]+(of[ \t]+)?([A-Za-z][A-Za-z'’]*(?:-[A-Za-z]+)*)"
-# Up to three words after a number, in one match (groups: "of ", word; three times): the same
-# words, one after another, that three matches of _EN_NOUN_WORD would find.
-_EN_NOUN_RUN = re.compile(_EN_NOUN_WORD + "(?:" + _EN_NOUN_WORD + "(?:" + _EN_NOUN_WORD + ")?)?")
+_EN_NOUN_RUN = re.compile(r"[ \t]+(of[ \t]+)?([A-Za-z][A-Za-z'’]*(?:-[A-Za-z]+)*)")
 _UK_NOUN_RUN = re.compile(
     r"[ \t]+([A-Za-zА-Яа-яІіЇїЄєҐґ'’ʼ]+(?:-[А-Яа-яІіЇїЄєҐґ]+)*"
     r"(?:(?:(?<=кв)|(?<=тис|грн|коп|руб|дол|млн)|(?<=млрд))\.)?)"
@@ -559,8 +556,7 @@ def _tail_word(text: str, position: int) -> str:
     """The lower-cased word (or symbol run) just before `position`: a cheap gate for look-backs."""
     if position >= 2 and text[position - 1] == " " and not text[position - 2].isspace():
         # One space after the word (the common case): find where the word starts directly.
-        limit = max(0, position - 24)
-        word = text[text.rfind(" ", limit, position - 1) + 1 or limit:position - 1]
+        word = text[max(0, position - 24):position - 1].rpartition(" ")[2]
         if "\n" not in word and "\t" not in word:
             return word.lower()
     window = text[max(0, position - 24):position].rstrip()
@@ -646,24 +642,7 @@ def _look_back(pattern: re.Pattern[str], text: str, end: int, words: int = 3) ->
     look-back patterns are wide alternations, and searching them cost most of the time budget.
     """
     limit = max(0, end - 40)
-    window = text[limit:end]
-    if "  " not in window and "\n" not in window and "\t" not in window:
-        # Words apart by single spaces (the common case): their starts by rfind, as the
-        # reversed match below finds them, at half its cost.
-        word_starts: list[int] = []
-        position = len(window) - 1 if window.endswith(" ") else len(window)
-        while position > 0 and len(word_starts) < words:
-            position = window.rfind(" ", 0, position) + 1
-            word_starts.append(position)
-            position -= 1  # over the one space before the word (-1: the window's start)
-        for word_start in reversed(word_starts):
-            match = pattern.match(text, limit + word_start, end)
-            if match is not None:
-                return match
-        if end > 0 and text[end - 1] in "-–(~≈+#№":
-            return pattern.match(text, end - 1, end)
-        return None
-    backwards = _WORDS_BACKWARDS.match(window[::-1])
+    backwards = _WORDS_BACKWARDS.match(text[limit:end][::-1])
     assert backwards is not None  # every part of the pattern is optional
     for group in range(words, 0, -1):
         word_end = backwards.end(group)
@@ -1162,15 +1141,12 @@ def _en_noun_phrase(text: str, end: int, *, allow_of: bool) -> tuple[int, list[s
     """The few words after a number that say what it counts ("Russian soldiers")."""
     words: list[str] = []
     position = end
-    run = _EN_NOUN_RUN.match(text, end)
-    if run is None:
-        return end, words
-    pieces = run.groups()
-    for index in (1, 3, 5):
-        of, word = pieces[index - 1], pieces[index]
-        if word is None:
+    while len(words) < 3:
+        match = _EN_NOUN_RUN.match(text, position)
+        if match is None:
             break
-        if (of is not None or word == "of") and not (allow_of and not words):
+        word = match.group(2)
+        if (match.group(1) is not None or word == "of") and not (allow_of and not words):
             break
         lowered = word.lower()
         if "’" in lowered:  # the only apostrophe an English noun run admits
@@ -1181,7 +1157,7 @@ def _en_noun_phrase(text: str, end: int, *, allow_of: bool) -> tuple[int, list[s
         if words and words[-1][:1].islower() and word[:1].isupper():
             break  # "5000m champion Eliud Kipchoge": a name after the noun is not what is counted
         words.append(word)
-        position = run.end(index + 1)
+        position = match.end()
         if lowered.endswith("s") and len(lowered) > 3 and not lowered.endswith("ss"):
             break
     return position, words
