@@ -6,7 +6,6 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from itertools import compress, groupby
 from operator import itemgetter
 
@@ -223,9 +222,10 @@ def topic_keys_for_query(words: str) -> list[str]:
     return [key for key in _fold_lines("\n".join(found)).split("\n") if key]
 
 
-def _keys_of(names: list[str], title: str) -> tuple[dict[str, str], set[str]]:
-    """Each name's `topic_key`, and the words of the title's, all folded in one go: the words
-    one per line, with a line holding a tab after each name."""
+def _keys_of(names: list[str], title: str) -> tuple[list[str], set[str]]:
+    """Each name's `topic_key` (a name given twice is folded twice: cheaper than finding it
+    again), and the words of the title's, all folded in one go: the words one per line, with
+    a line holding a tab after each name."""
     title_words = _KEY_WORD.findall(title)
     texts = []
     if names:
@@ -245,26 +245,45 @@ def _keys_of(names: list[str], title: str) -> tuple[dict[str, str], set[str]]:
     else:
         keys = folded.replace("\n", " ").split(" \t ")
     # The title, when it has words, is the last of the keys.
-    return dict(zip(names, keys, strict=False)), set(keys[-1].split()) if title_words else set()
+    return keys, set(keys[-1].split()) if title_words else set()
 
 
-@dataclass(slots=True)
-class _Candidate:
-    key: str
-    words: list[str]  # the key's words (`key.split()`)
-    first_seen: int
-    forms: dict[str, int]
-    mentions: int
-    bonus: float
-    in_title: bool = False
+class _Candidates:
+    """The candidate topics of one article by key, in order of first mention, each with its
+    mentions, score bonus, surface forms (with their mentions) and key words.
 
-    def display(self) -> str:
+    Kept as one dict per field rather than an object per candidate: an article has a dozen
+    or more, and each is touched only a few times."""
+
+    __slots__ = ("bonus", "first_seen", "forms", "mentions", "several", "words")
+
+    def __init__(self) -> None:
+        self.mentions: dict[str, int] = {}
+        self.bonus: dict[str, float] = {}
+        self.first_seen: dict[str, int] = {}
+        self.forms: dict[str, dict[str, int]] = {}
+        self.words: dict[str, list[str]] = {}
+        # The keys of several words, in order: only they take part in folding.
+        self.several: list[str] = []
+
+    def remove(self, key: str) -> None:
+        del self.mentions[key], self.bonus[key], self.first_seen[key], self.forms[key], self.words[key]
+
+    def merge(self, key: str, into: str) -> None:
+        """Count candidate `key` as mentions of `into`, and forget it."""
+        self.mentions[into] += self.mentions[key]
+        self.bonus[into] += self.bonus[key]
+        self.first_seen[into] = min(self.first_seen[into], self.first_seen[key])
+        self.remove(key)
+
+    def display(self, key: str) -> str:
         """The most used surface form, a Ukrainian one only among those not in an oblique
         case ("Київ" over "Києві"); among equals, the longest."""
-        if len(self.forms) == 1:
-            return next(iter(self.forms))
+        forms = self.forms[key]
+        if len(forms) == 1:
+            return next(iter(forms))
         return max(
-            self.forms.items(),
+            forms.items(),
             key=lambda item: (
                 item[0].isascii() or not _OBLIQUE_CYRILLIC.search(item[0]),
                 item[1],
@@ -281,37 +300,43 @@ def find_topics(sentences: Sequence[Sentence], title: str = "", limit: int = MAX
     together, and a surname alone counts towards the full name seen elsewhere. Score:
     mentions, plus a bonus for the title and for the opening sentences."""
     named = _names_of_runs(*_count_runs(sentences))
-    keys, title_keys = _keys_of(list(dict.fromkeys(map(itemgetter(0), named))), title)
-    candidates: dict[str, _Candidate] = {}
-    # Candidates whose key has several words, in order: only they take part in folding.
-    several: list[_Candidate] = []
-    for name, mentions, lead in named:
-        key = keys[name]
+    if not named:
+        return ()
+    keys, title_keys = _keys_of([name for name, _, _ in named], title)
+    found = _Candidates()
+    mentions, bonus, forms = found.mentions, found.bonus, found.forms
+    # `keys` ends with the title's when the title has words.
+    for (name, times, lead), key in zip(named, keys, strict=False):
         if not key:
             continue
-        candidate = candidates.get(key)
-        if candidate is None:
-            words = [key] if key.isalnum() else key.split()
-            candidates[key] = candidate = _Candidate(
-                key, words, len(candidates), {name: mentions}, mentions, lead * _LEAD_BONUS
-            )
-            if len(words) > 1:
-                several.append(candidate)
+        if key in mentions:
+            mentions[key] += times
+            bonus[key] += lead * _LEAD_BONUS
+            key_forms = forms[key]
+            key_forms[name] = key_forms.get(name, 0) + times
         else:
-            candidate.forms[name] = candidate.forms.get(name, 0) + mentions
-            candidate.mentions += mentions
-            candidate.bonus += lead * _LEAD_BONUS
-    if several:
-        _absorb_into_suffixes(candidates, several)
-        _fold_short_forms(candidates, several)
+            words = [key] if key.isalnum() else key.split()
+            found.first_seen[key] = len(mentions)
+            mentions[key] = times
+            bonus[key] = lead * _LEAD_BONUS
+            forms[key] = {name: times}
+            found.words[key] = words
+            if len(words) > 1:
+                found.several.append(key)
+    if found.several:
+        _absorb_into_suffixes(found)
+        _fold_short_forms(found)
+    in_title = set()
     if title_keys:
-        for candidate in candidates.values():
-            if title_keys.issuperset(candidate.words):
-                candidate.bonus += _TITLE_BONUS
-                candidate.in_title = True
-    shown = [c for c in candidates.values() if c.mentions >= _MIN_MENTIONS or c.in_title]
-    shown.sort(key=lambda c: (-(c.mentions + c.bonus), c.first_seen))
-    return tuple(c.display() for c in shown[:limit])
+        for key, words in found.words.items():
+            # Most keys share no first word with the title: the set test settles them.
+            if (not words or words[0] in title_keys) and title_keys.issuperset(words):
+                bonus[key] += _TITLE_BONUS
+                in_title.add(key)
+    first_seen = found.first_seen
+    shown = [key for key, times in mentions.items() if times >= _MIN_MENTIONS or key in in_title]
+    shown.sort(key=lambda key: (-(mentions[key] + bonus[key]), first_seen[key]))
+    return tuple(map(found.display, shown[:limit]))
 
 
 def _count_runs(sentences: Sequence[Sentence]) -> tuple[Counter[str], set[str], Counter[str]]:
@@ -486,47 +511,44 @@ def _names_alone(word: str, lowered: str) -> bool:
     )
 
 
-def _absorb_into_suffixes(candidates: dict[str, _Candidate], several: list[_Candidate]) -> None:
+def _absorb_into_suffixes(found: _Candidates) -> None:
     """Count a run that ends with a better-known name as that name: "Києва Олег Голяшкін"
-    (a court's city, then the judge) is a mention of "Олег Голяшкін". (`several`: the
-    candidates with keys of several words, in order.)"""
+    (a court's city, then the judge) is a mention of "Олег Голяшкін"."""
+    words, mentions = found.words, found.mentions
     # Only a key of three words or more can end with another; most articles have none.
-    longest_first = sorted((c for c in several if len(c.words) > 2), key=lambda c: -c.key.count(" "))
-    for candidate in longest_first:
-        parts = candidate.words
+    longest_first = sorted(
+        (key for key in found.several if len(words[key]) > 2), key=lambda key: -key.count(" ")
+    )
+    for key in longest_first:
+        parts = words[key]
         for cut in range(1, len(parts) - 1):
-            suffix = candidates.get(" ".join(parts[cut:]))
-            if suffix is not None and suffix.mentions >= candidate.mentions:
-                del candidates[candidate.key]
-                suffix.mentions += candidate.mentions
-                suffix.bonus += candidate.bonus
-                suffix.first_seen = min(suffix.first_seen, candidate.first_seen)
+            suffix = " ".join(parts[cut:])
+            if suffix in mentions and mentions[suffix] >= mentions[key]:
+                found.merge(key, into=suffix)
                 break
 
 
-def _fold_short_forms(candidates: dict[str, _Candidate], several: list[_Candidate]) -> None:
+def _fold_short_forms(found: _Candidates) -> None:
     """Count a one-word candidate towards the one longer name that ends with it ("Zelenskyy"
     → "Volodymyr Zelenskyy"), or that starts with it when the longer name is the more used
     ("Lleyton" → "Lleyton Hewitt", but "Ukraine" stays apart from "Ukraine Defence
-    Ministry"), and show the longer name. (`several`: the candidates with keys of several
-    words, in order, some perhaps absorbed since.)"""
-    by_last: dict[str, list[_Candidate]] = {}
-    by_first: dict[str, list[_Candidate]] = {}
-    for candidate in several:
-        if candidate.key in candidates:
-            by_last.setdefault(candidate.words[-1], []).append(candidate)
-            by_first.setdefault(candidate.words[0], []).append(candidate)
+    Ministry"), and show the longer name."""
+    words, mentions = found.words, found.mentions
+    by_last: dict[str, list[str]] = {}
+    by_first: dict[str, list[str]] = {}
+    for key in found.several:
+        if key in mentions:
+            by_last.setdefault(words[key][-1], []).append(key)
+            by_first.setdefault(words[key][0], []).append(key)
     # Only a one-word key that ends or starts a longer one can fold into it.
-    for key in [key for key in candidates if " " not in key and (key in by_last or key in by_first)]:
-        short = candidates[key]
-        owners = by_last.get(key) or [c for c in by_first[key] if c.mentions > short.mentions]
+    for short in [key for key in mentions if " " not in key and (key in by_last or key in by_first)]:
+        short_mentions = mentions[short]
+        owners = by_last.get(short) or [key for key in by_first[short] if mentions[key] > short_mentions]
         if len(owners) != 1:
             continue
-        del candidates[key]
         owner = owners[0]
-        owner.mentions += short.mentions
-        owner.bonus += short.bonus
-        owner.first_seen = min(owner.first_seen, short.first_seen)
+        found.merge(short, into=owner)
         # The full name is what the reader should see, however often the surname alone was.
-        best = owner.display()
-        owner.forms[best] = max(owner.forms.values()) + short.mentions
+        owner_forms = found.forms[owner]
+        best = found.display(owner)
+        owner_forms[best] = max(owner_forms.values()) + short_mentions
