@@ -140,23 +140,22 @@ _UK_ATOM_START = _atom_starts(
 
 
 # English atoms are found in C-speed passes whose matches are a superset of _EN_ATOM's starts
-# (_EN_ATOM decides): a number word after a space, found by skipping from space to space; a
-# digit; a ".5"; a number word after any other character that is not a letter. Scanning for
-# every letter that may open a number word, as _atom_starts does, stops at almost every word
-# and cost four times as much. The passes run on a byte copy of the text, one byte per
-# character, with every ASCII digit written "0" and every character but an ASCII letter, "_" or
-# a space written "#": the regex engine skips ahead to a literal first character at C speed,
-# but tests a character class at every position (this saves a third of the scan).
+# (_EN_ATOM decides): a number word after any character that is not a letter (a space
+# included), found by skipping from one such character to the next; a digit; a ".5".
+# Scanning for every letter that may open a number word, as _atom_starts does, stops at almost
+# every word and cost four times as much. The passes run on a byte copy of the text, one byte
+# per character, with every ASCII digit written "0" and every character but an ASCII letter or
+# "_" written "#": the regex engine skips ahead to a literal first character at C speed, but
+# tests a character class at every position (this saves a third of the scan).
 _ASCII_CLASSES = bytes(
     ord("0") if chr(code).isdigit()
-    else code if chr(code).isalpha() or chr(code) in "_ "
+    else code if chr(code).isalpha() or chr(code) == "_"
     else ord("#")
     for code in range(128)
 ) + b"#" * 128
 _FIRST_WORD_IN_CLASSES = (
-    _EN_FIRST_WORD.replace(r"[\s-]", r"[\s#]")  # "-" and line breaks are "#" there
+    _EN_FIRST_WORD.replace(r"[\s-]", r"[\s#]")  # "-", spaces and line breaks are "#" there
 ).encode("ascii")
-_ASCII_WORD_AFTER_SPACE = re.compile(rb" (?=" + _FIRST_WORD_IN_CLASSES + rb")")
 _ASCII_WORD_AFTER_MARK = re.compile(rb"#(?=" + _FIRST_WORD_IN_CLASSES + rb")")
 _ASCII_DIGIT = re.compile(rb"0")
 _REPLACED = re.compile(rb"\?")
@@ -176,7 +175,6 @@ def _en_atom_starts(folded: str) -> list[int]:
         classes = replaced.translate(_ASCII_CLASSES)
         starts += [match.start() for match in _REPLACED.finditer(replaced)
                    if folded[match.start()].isdecimal()]
-    starts += [match.end() for match in _ASCII_WORD_AFTER_SPACE.finditer(classes)]
     starts += [match.end() for match in _ASCII_WORD_AFTER_MARK.finditer(classes)]
     starts += [match.start() for match in _ASCII_DIGIT.finditer(classes)]
     if "." in folded:
@@ -608,8 +606,47 @@ _UK_MODIFIER_TAILS = frozenset(
 )
 
 
-def _has_modifier_before_of(window: str) -> bool:
-    return "upwards" in window or "excess" in window or "total" in window
+# The one-word modifiers, each with the words that may come right before it in a longer one:
+# a lead ("well over", "a little below") or the start of a phrase ("up to", "an estimated").
+_EN_MODIFIER_LEADS = ("well", "just", "slightly", "far", "much", "little")
+_EN_WORDS_BEFORE_ONE_WORD_MODIFIER = {
+    **dict.fromkeys(
+        ["over", "under", "about", "around", "approximately", "roughly", "nearly", "almost",
+         "some", "just", "only", "below", "above", "exactly", "between", "from", "by", "barely",
+         "precisely", "circa"],
+        _EN_MODIFIER_LEADS,
+    ),
+    "to": (*_EN_MODIFIER_LEADS, "up", "close"),
+    "estimated": (*_EN_MODIFIER_LEADS, "an"),
+}
+
+
+def _en_modifier_before(caseless: str, begin: int, tail: str) -> re.Match[str] | None:
+    """The modifier ending right before `begin` ("more than", "about"), as _look_back finds it.
+
+    Two cheaper routes, each giving what the look-back gives: after "of" only "upwards of", "in
+    excess of" and "a total of" are modifiers, so without their word in the look-back's window
+    none can match; after a one-word modifier with one space before the number (most of those
+    left), a longer match needs one of a few words right before it, so without any of them in
+    the window, the modifier is the tail word alone, matched once instead of four times."""
+    if not _gate(tail, _EN_MODIFIER_TAILS, "~≈+"):
+        return None
+    window = caseless[max(0, begin - 40):begin]
+    if tail == "of":
+        if "upwards" in window or "excess" in window or "total" in window:
+            return _look_back(_EN_MODIFIER_BEFORE, caseless, begin, 4)
+        return None
+    words_before = _EN_WORDS_BEFORE_ONE_WORD_MODIFIER.get(tail)
+    word_start = begin - 1 - len(tail)
+    if (words_before is not None and word_start > 0 and caseless[begin - 1] == " "
+            and caseless[word_start - 1] in " \t\n" and caseless.startswith(tail, word_start)):
+        before = window[:-1 - len(tail)]
+        for word in words_before:
+            if word in before:
+                break
+        else:
+            return _EN_MODIFIER_BEFORE.match(caseless, word_start, begin)
+    return _look_back(_EN_MODIFIER_BEFORE, caseless, begin, 4)
 
 
 def _gate(tail: str, words: frozenset[str], symbols: str = "") -> bool:
@@ -816,12 +853,7 @@ def _read_en(text: str, caseless: str, atom: re.Match[str]) -> _Found | None:
             value *= SCALE_ABBREVIATIONS[scale_letter.group(0).strip().lower()]
             end, scaled = scale_letter.end(), True
     tail = _tail_word(text, begin)
-    modifier = _look_back(_EN_MODIFIER_BEFORE, caseless, begin, 4) if _gate(
-        tail, _EN_MODIFIER_TAILS, "~≈+") and (
-        # After "of" (a third of the look-backs) only "upwards of", "in excess of" and "a total
-        # of" are modifiers: without their word in the look-back's window, none can match.
-        tail != "of" or _has_modifier_before_of(caseless[max(0, begin - 40):begin])
-    ) else None
+    modifier = _en_modifier_before(caseless, begin, tail)
     modifier_word = text[modifier.start():modifier.end()].strip().lower() if modifier else ""
     if kind == "num" and _excluded_en_numeral(
         text, caseless, atom=atom, begin=begin, end=end, tail=tail, number=number, money=money,
@@ -1042,6 +1074,13 @@ def _looks_like_year_en(
     value = float(atom.group("num"))
     if not (len(atom.group("num")) == 4 and 1000 <= value <= 2199):
         return False
+    word_start = begin - 1 - len(tail)
+    if tail in _EN_YEAR_TAILS and word_start >= 0 and caseless[begin - 1] == " " and (
+            word_start == 0 or caseless[word_start - 1] in " \t\n") and caseless.startswith(
+            tail, word_start):
+        # "in 2004", "the 2005": every year tail is a word of _EN_YEAR_BEFORE, which the
+        # look-back below would find right there.
+        return True
     if (_gate(tail, _EN_DATE_TAILS, "-–(") or tail.endswith("-")) and (
         _look_back(_EN_YEAR_BEFORE, caseless, begin, 2)
         or _look_back(_EN_MONTH_BEFORE, text, begin, 1)
