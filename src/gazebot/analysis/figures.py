@@ -968,8 +968,8 @@ def _read_english_word_atom(text: str, atom: re.Match[str]) -> _Number | None:
         # One number word (the common case; atoms are matched lower-cased): its value
         # as parse_english_words gives it, without splitting.
         single = float(_EN_WORD_VALUES[raw])
-        return _ratio(text, end, single) or _Number(
-            single, end, raw in _EN_SCALE_WORDS, False, False, False, False)
+        return _ratio(text, end, single) or tuple.__new__(  # see _read_numeral
+            _Number, (single, end, raw in _EN_SCALE_WORDS, False, False, False, False))
     words = _WORD_SEPARATOR.split(raw)
     for index, word in enumerate(words):
         if word.lower() == "and" and words[index - 1].lower() not in (
@@ -992,6 +992,10 @@ def _read_english_word_atom(text: str, atom: re.Match[str]) -> _Number | None:
 
 def _ratio(text: str, end: int, numerator: float) -> _Number | None:
     """ "one in five", "3 out of 4": a share, when the first number is not above the second."""
+    following = text[end + 1:end + 2]
+    if not text[end:end + 1].isspace() or (
+            following not in ("i", "o") and not following.isspace()):
+        return None  # _OUT_OF needs white space, then "in" or "out" (most words say no here)
     match = _OUT_OF.match(text, end)
     if match is None:
         return None
