@@ -524,9 +524,9 @@ def _absorb_into_suffixes(found: _Candidates) -> None:
     (a court's city, then the judge) is a mention of "Олег Голяшкін"."""
     words, mentions = found.words, found.mentions
     # Only a key of three words or more can end with another; most articles have none.
-    longest_first = sorted(
-        (key for key in found.several if len(words[key]) > 2), key=lambda key: -key.count(" ")
-    )
+    longest_first = [key for key in found.several if len(words[key]) > 2]
+    if len(longest_first) > 1:
+        longest_first.sort(key=lambda key: -key.count(" "))
     for key in longest_first:
         parts = words[key]
         for cut in range(1, len(parts) - 1):
@@ -542,16 +542,22 @@ def _fold_short_forms(found: _Candidates) -> None:
     ("Lleyton" → "Lleyton Hewitt", but "Ukraine" stays apart from "Ukraine Defence
     Ministry"), and show the longer name."""
     words, mentions = found.words, found.mentions
-    by_last: dict[str, list[str]] = {}
-    by_first: dict[str, list[str]] = {}
-    for key in found.several:
-        if key in mentions:
-            by_last.setdefault(words[key][-1], []).append(key)
-            by_first.setdefault(words[key][0], []).append(key)
-    # Only a one-word key that ends or starts a longer one can fold into it.
-    for short in [key for key in mentions if " " not in key and (key in by_last or key in by_first)]:
+    several = [key for key in found.several if key in mentions]
+    # Only a one-word key that ends or starts a longer one can fold into it (a key word holds
+    # no blank, so such a key is one word); most articles have one or two.
+    ends = {words[key][-1] for key in several}
+    ends.update([words[key][0] for key in several])
+    shorts = ends.intersection(mentions)
+    if not shorts:
+        return
+    first_seen = found.first_seen
+    # In order of first mention, as the candidates were made (a one-word key has not been
+    # merged into, so its first mention is its own).
+    for short in sorted(shorts, key=first_seen.__getitem__) if len(shorts) > 1 else shorts:
         short_mentions = mentions[short]
-        owners = by_last.get(short) or [key for key in by_first[short] if mentions[key] > short_mentions]
+        owners = [key for key in several if words[key][-1] == short] or [
+            key for key in several if words[key][0] == short and mentions[key] > short_mentions
+        ]
         if len(owners) != 1:
             continue
         owner = owners[0]
