@@ -411,6 +411,16 @@ def _names_of_runs(
             continue
         always_opens = run not in seen_inside
         if "'" in run or "’" in run or "ʼ" in run:
+            if one_word:
+                # "Blair's", "O'Neill": one part, taken as the loop below would.
+                if always_opens:
+                    waiting.append((len(named), [run], [lowered_word], mentions, lead_counts.get(run, 0)))
+                    continue
+                mid_sentence_runs.append(_bare(run))
+                name = _name_of([run], [lowered_word])
+                if name is not None:
+                    named.append((name, mentions, lead_counts.get(run, 0)))
+                continue
             # Perhaps a possessive, to cut the run after: "Tennis Australia's Geoff Pollard".
             for number, tokens in enumerate(_split_runs(run)):
                 lowered = [token.lower() for token in tokens]
