@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass
 
 __all__ = [
@@ -70,10 +71,11 @@ _ATTRIBUTION = re.compile(
     r"|shouted|explained|stressed|tweeted|insisted)\b"
     r"|(?:said|says|asked|added|wrote|noted|replied)\s+[A-Z])"
 )
-_BOUNDARY = re.compile(r"[.!?…][.!?…]*[\"”»’'\)\]]*(?=\s+(\S+))")
+_BOUNDARY = re.compile(r"[.!?…][.!?…]*[\"”»’'\)\]]*(?=\s+(\S))")
 # The same where the paragraph has no "!", "?" or "…": a pattern that opens with a literal is
 # found by a fast scan for that character, where a character set is tested at every position.
-_FULL_STOP_BOUNDARY = re.compile(r"\.[.!?…]*[\"”»’'\)\]]*(?=\s+(\S+))")
+_FULL_STOP_BOUNDARY = re.compile(r"\.[.!?…]*[\"”»’'\)\]]*(?=\s+(\S))")
+_NON_SPACE_RUN = re.compile(r"\S+")
 
 # Words that end with a full stop without ending the sentence (lower-cased, no final dot).
 # Titles and place prefixes come before a name: never a sentence end.
@@ -101,6 +103,7 @@ _STOP_RULES = {
     **dict.fromkeys(_NUMBER_PREFIXES, _BEFORE_NUMBER),
     **dict.fromkeys(_NAME_PREFIXES, _CONTINUES),
 }
+_LONGEST_RULE_WORD = max(map(len, _STOP_RULES))
 _OPENER_WORDS = _word_set(
     """
     the a an he she it they we i you this that these those there his her its their our my
@@ -121,6 +124,13 @@ _LOOK_BACK = 40
 _OPENERS = '"“«„'
 # What the word after a boundary may open with, besides a capital letter or a digit.
 _SENTENCE_OPENING_MARKS = _OPENERS + "‘'(—–-"
+# The ASCII ones of those, with the capital letters and digits: most openings, found by one
+# set lookup.
+_ASCII_SENTENCE_OPENINGS = frozenset(
+    string.ascii_uppercase
+    + string.digits
+    + "".join(mark for mark in _SENTENCE_OPENING_MARKS if mark.isascii())
+)
 _STRAIGHT_QUOTE = '"'
 
 # Furniture: paragraphs or sentences that belong to the site, not the story.
@@ -232,19 +242,23 @@ def _ends_with_initials(before: str) -> bool:
     return start == 0 or before[start - 1].isspace() or before[start - 1] in _BEFORE_INITIALS
 
 
-def _full_stop_continues(paragraph: str, stop: int, following: str) -> bool:
-    """`_stop_continues` for the full stop at `paragraph[stop]`, read over the look-back window.
+def _full_stop_continues(paragraph: str, stop: int, next_start: int) -> bool:
+    """`_stop_continues` for the full stop at `paragraph[stop]`, read over the look-back window,
+    the next word opening at `next_start`.
 
     Most full stops end a plain word ("said.", "2004."): that word is read with one `rfind`
-    and one dictionary lookup; anything else in it (dots, apostrophes, brackets, odd spaces)
-    takes the general path."""
+    and, unless it is longer than any abbreviation, one dictionary lookup; anything else in it
+    (dots, apostrophes, brackets, odd spaces) takes the general path."""
     if stop and paragraph[stop - 1].isdecimal():
-        return following[0].isdigit()
+        return paragraph[next_start].isdigit()
     window_start = stop - _LOOK_BACK if stop > _LOOK_BACK else 0
     space = paragraph.rfind(" ", window_start, stop)
     word = paragraph[space + 1 if space >= 0 else window_start : stop]
     if not word.isalnum():
-        return _stop_continues(paragraph[window_start : stop + 1], following)
+        return _stop_continues(paragraph[window_start : stop + 1], _next_word(paragraph, next_start))
+    if len(word) > _LONGEST_RULE_WORD:
+        # No abbreviation is this long (lower-casing never shortens), nor is a lone letter.
+        return False
     lowered = word.lower()
     rule = _STOP_RULES.get(lowered)
     if rule is None:
@@ -253,10 +267,17 @@ def _full_stop_continues(paragraph: str, stop: int, following: str) -> bool:
     if rule == _CONTINUES:
         return True
     if rule == _BEFORE_NUMBER:
-        return following[0].isdigit()
+        return paragraph[next_start].isdigit()
     if rule == _ENDS:
         return False
+    following = _next_word(paragraph, next_start)
     return following.lstrip("\"“«„‘'(").rstrip(".,;:!?\"”»’')").lower() not in _OPENER_WORDS
+
+
+def _next_word(paragraph: str, start: int) -> str:
+    """The run of non-space characters that opens at `paragraph[start]`."""
+    found = _NON_SPACE_RUN.match(paragraph, start)
+    return found.group() if found else ""
 
 
 def split_sentences(paragraph: str) -> list[tuple[int, int]]:
@@ -276,14 +297,25 @@ def split_sentences(paragraph: str) -> list[tuple[int, int]]:
         _BOUNDARY if "!" in paragraph or "?" in paragraph or "…" in paragraph else _FULL_STOP_BOUNDARY
     )
     for match in boundaries.finditer(paragraph):
-        following = match.group(1)
-        first = following[0]
-        if not (first.isupper() or first.isdigit() or first in _SENTENCE_OPENING_MARKS):
+        # Group 1 is the first character of the word after the white space: `regs` gives
+        # both spans in one call.
+        (stop, end), (next_start, _) = match.regs
+        first = paragraph[next_start]
+        if first not in _ASCII_SENTENCE_OPENINGS and not (
+            first.isupper() or first.isdigit() or first in _SENTENCE_OPENING_MARKS
+        ):
             continue
-        stop, end = match.span()
         mark = paragraph[stop]
         if mark == ".":
-            if paragraph[stop + 1] != "." and _full_stop_continues(paragraph, stop, following):
+            # Seven letters or digits before the stop: a word longer than any abbreviation,
+            # which ends the sentence (unless it ends in a digit: a decimal or a reference).
+            if (
+                paragraph[stop + 1] != "."
+                and not (
+                    stop >= 7 and paragraph[stop - 7 : stop].isalnum() and not paragraph[stop - 1].isdecimal()
+                )
+                and _full_stop_continues(paragraph, stop, next_start)
+            ):
                 continue
         elif mark in "!?" and paragraph[end - 1] in _CLOSING_QUOTES and _ATTRIBUTION.match(paragraph, end):
             continue
@@ -305,7 +337,7 @@ def split_sentences(paragraph: str) -> list[tuple[int, int]]:
                 continue
         spans.append((start, end))
         # The next sentence opens at the word after the white space the boundary ends at.
-        start = match.start(1)
+        start = next_start
     # Each span so far ends at a boundary after its start; the rest may be blank.
     end = len(paragraph.rstrip())
     if end > start:
@@ -388,24 +420,44 @@ def prepare(text: str, title: str = "") -> PreparedText:
     # the frozen dataclass's __init__ (one object.__setattr__ call per field), half the cost.
     new_sentence = object.__new__
     set_text, set_start, set_end, set_paragraph, set_index = _SENTENCE_SLOT_SETTERS
+    # The furniture patterns are costly and rarely match: cheap tests on the lower-cased text
+    # rule them out for most sentences (see is_furniture). An ASCII article is lower-cased
+    # once, and searched once for the words of a source line: its offsets are the original's,
+    # and a slice of it is the paragraph lower-cased (a first three characters that run past
+    # the paragraph's end can only let more sentences through to the patterns). Other text
+    # is lower-cased paragraph by paragraph: str.lower() has a fast path for ASCII text only.
+    text_lowered = text.lower() if text.isascii() else None
+    any_source_line = text_lowered is None or _may_be_source_line(text_lowered)
+    any_plus = "+" in text
     for number, match in enumerate(_PARAGRAPH.finditer(text)):
         paragraph = match.group(1)
         offset, paragraph_end = match.span(1)
         if number == 0 and title_folded and " ".join(paragraph.split()).casefold() == title_folded:
             removed.append((offset, paragraph_end))
             continue
-        # The furniture patterns are costly and rarely match: cheap tests on the lower-cased
-        # paragraph rule them out for most sentences (see is_furniture).
-        lowered = paragraph.lower() if paragraph.isascii() or not _CASE_TRAPS.search(paragraph) else None
+        # `lowered[base + i]` is the paragraph's character i lower-cased.
+        lowered: str | None
+        if text_lowered is not None:
+            lowered, base = text_lowered, offset
+        else:
+            lowered = paragraph.lower() if paragraph.isascii() or not _CASE_TRAPS.search(paragraph) else None
+            base = 0
         if lowered is None:
             may_be_source_line = ctrl_enter = True
         else:
-            may_be_source_line = _may_be_source_line(lowered)
-            ctrl_enter = "+" in paragraph
+            may_be_source_line = any_source_line and _may_be_source_line(
+                lowered[base : base + len(paragraph)]
+            )
+            ctrl_enter = any_plus and "+" in paragraph
         # A paragraph that opens as furniture ("Read also: …", "As X reported earlier, …")
         # is furniture throughout: what follows belongs to another story.
         paragraph_is_furniture = bool(
-            (lowered is None or ctrl_enter or _may_open_furniture(lowered))
+            (
+                lowered is None
+                or ctrl_enter
+                or lowered[base : base + 3] in _FURNITURE_HEADS
+                or lowered[base] in _FURNITURE_LEADS
+            )
             and _FURNITURE.match(paragraph)
         )
         kept_any = False
@@ -424,8 +476,8 @@ def prepare(text: str, title: str = "") -> PreparedText:
                     (
                         lowered is None
                         or ctrl_enter
-                        or lowered[start : start + 3] in _FURNITURE_HEADS
-                        or lowered[start] in _FURNITURE_LEADS
+                        or lowered[base + start : base + start + 3] in _FURNITURE_HEADS
+                        or lowered[base + start] in _FURNITURE_LEADS
                     )
                     and _FURNITURE.match(sentence_text)
                 )
