@@ -160,3 +160,18 @@ def test_a_name_in_the_title_is_a_topic_though_the_text_names_it_once() -> None:
     text = "Ministers met in Kyiv to discuss trade. Exports rose. Imports fell. Trade grew."
     assert topics_of(text, "Kyiv hosts trade talks") == ("Kyiv",)
     assert topics_of(text) == ()
+
+
+def test_a_lone_possessive_counts_as_the_name_only_if_the_name_is_capitalised_mid_sentence() -> None:
+    text = "Labour's plan is out. Voters like Labour. Labour's rivals disagree. Today's vote matters."
+    assert topics_of(text) == ("Labour",)
+    assert topics_of("Today's vote matters. Today's turnout was low.") == ()
+
+
+def test_a_pound_sign_changes_neither_the_names_nor_where_sentences_open() -> None:
+    text = (
+        "Barclays paid £5m to Lloyds. Meanwhile shares fell by £2. Meanwhile Lloyds gained £3 "
+        "(Frankfurt traders said), more than Barclays. Barclays declined to comment."
+    )
+    assert topics_of(text) == ("Barclays", "Lloyds")
+    assert topics_of(text) == topics_of(text.replace("£", "$"))
