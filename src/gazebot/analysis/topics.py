@@ -438,7 +438,13 @@ def _names_of_runs(
                 waiting.append((len(named), [run], [lowered_word], mentions, lead_counts.get(run, 0)))
             else:
                 mid_sentence_runs.append(run)
-                if _names_alone(run, lowered_word):
+                # As `_name_of` would for one word (the run opens with a capital): not trimmed
+                # away, not a non-topic, two letters or more, not a people unless in capitals.
+                if (
+                    lowered_word not in _NOT_A_NAME_ALONE
+                    and len(lowered_word) > 1
+                    and (lowered_word not in _DEMONYMS or run.isupper())
+                ):
                     named.append((run, mentions, lead_counts.get(run, 0)))
         else:
             lowered = run.lower().split()
@@ -460,7 +466,8 @@ def _names_of_runs(
     mid_sentence_words = set(" ".join(mid_sentence_runs).split())
     # Last first, so that each place in `named` still stands when its name goes in.
     for place, tokens, lowered, mentions, lead in reversed(waiting):
-        if _bare(tokens[0]) in mid_sentence_words:
+        first = tokens[0]
+        if (first[:-2] if first.endswith(_POSSESSIVE_ENDINGS) else first) in mid_sentence_words:
             name = _name_of(tokens, lowered)
         elif len(tokens) > 1:
             name = _name_of(tokens[1:], lowered[1:])
@@ -515,18 +522,6 @@ def _name_of(tokens: list[str], lowered: list[str]) -> str | None:
         if not tokens[start].isupper() and word in _DEMONYMS:
             return None
     return name
-
-
-def _names_alone(word: str, lowered: str) -> bool:
-    """Does one word (`lowered`: the same in lower case) with no possessive ending name
-    something alone: not trimmed away (a title, role or connector), not a non-topic, two
-    letters or more, and not a people ("Russian", "Iraqis") unless written in capitals?"""
-    return (
-        lowered not in _NOT_A_NAME_ALONE
-        and len(lowered) > 1
-        and word[0].isupper()
-        and (word.isupper() or lowered not in _DEMONYMS)
-    )
 
 
 def _absorb_into_suffixes(found: _Candidates) -> None:
