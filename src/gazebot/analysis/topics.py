@@ -305,6 +305,7 @@ def find_topics(sentences: Sequence[Sentence], title: str = "", limit: int = MAX
     keys, title_keys = _keys_of([name for name, _, _ in named], title)
     found = _Candidates()
     mentions, bonus, forms = found.mentions, found.bonus, found.forms
+    first_seen, words_of, several = found.first_seen, found.words, found.several
     # `keys` ends with the title's when the title has words.
     for (name, times, lead), key in zip(named, keys, strict=False):
         if not key:
@@ -316,13 +317,13 @@ def find_topics(sentences: Sequence[Sentence], title: str = "", limit: int = MAX
             key_forms[name] = key_forms.get(name, 0) + times
         else:
             words = [key] if key.isalnum() else key.split()
-            found.first_seen[key] = len(mentions)
+            first_seen[key] = len(mentions)
             mentions[key] = times
             bonus[key] = lead * _LEAD_BONUS
             forms[key] = {name: times}
-            found.words[key] = words
+            words_of[key] = words
             if len(words) > 1:
-                found.several.append(key)
+                several.append(key)
     if found.several:
         _absorb_into_suffixes(found)
         _fold_short_forms(found)
@@ -333,7 +334,6 @@ def find_topics(sentences: Sequence[Sentence], title: str = "", limit: int = MAX
             if (not words or words[0] in title_keys) and title_keys.issuperset(words):
                 bonus[key] += _TITLE_BONUS
                 in_title.add(key)
-    first_seen = found.first_seen
     shown = [key for key, times in mentions.items() if times >= _MIN_MENTIONS or key in in_title]
     shown.sort(key=lambda key: (-(mentions[key] + bonus[key]), first_seen[key]))
     return tuple(map(found.display, shown[:limit]))
@@ -377,10 +377,11 @@ def _count_runs(sentences: Sequence[Sentence]) -> tuple[Counter[str], set[str], 
             pieces = _RUNS_AND_GAPS_ASCII.split(plain)
         else:
             pieces = _RUNS_AND_GAPS.split(text)
-        runs += pieces[1::2]
+        found = pieces[1::2]
+        runs += found
         inside += [gap.rstrip(_BLANKS_BEFORE_RUN)[-1:] not in _OPENERS for gap in pieces[0:-1:2]]
         if lead:
-            lead_runs += pieces[1::2]
+            lead_runs += found
     return Counter(runs), set(compress(runs, inside)), Counter(lead_runs)
 
 
