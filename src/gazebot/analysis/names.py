@@ -1,6 +1,6 @@
 """Person names in article text: name runs, and surnames, titles and pronouns resolved to full names.
 
-The API is seven functions and one named tuple:
+The API is eight functions and one named tuple:
 
 - `find_names(text, people_only=False)` lists every capitalised run that could be a person's
   name, with offsets and the title word written just before it ("President Volodymyr
@@ -15,6 +15,8 @@ The API is seven functions and one named tuple:
   before offset `before`: a surname into the full name that ends with it, a title into the
   person last written with that title, a pronoun into the person last named;
   `resolve_latest_first` does the same with the names supplied lazily, latest first.
+- `name_alone(phrase)` is the name a phrase consists of and nothing else (the attribution
+  line after a quote: "― Sonya Herridge"), or None.
 
 English and Ukrainian (with a few Russian forms); no gazetteer, so "name" means "looks like one".
 """
@@ -169,6 +171,10 @@ _ALSO_SURNAMES = _word_set("french english pope from king white may young brown 
 # may carry the title; after any other word, `_title_before` need not look.
 _TITLE_TAIL_WORDS = frozenset(title.split()[-1] for title in _TITLES)
 _CYRILLIC = re.compile(r"[а-яіїєґё]")
+# One word of a name as an attribution line writes it: capitalised ("Raúl", "O’Malley",
+# "DeSantis"), or an initial with or without its dot ("A.", "N").
+_WRITTEN_NAME_WORD = re.compile(rf"[{_UPPER}](?:[{_UPPER}{_LOWER}'’-]*[{_UPPER}{_LOWER}])?\.?")
+_MOST_NAME_WORDS = 6
 _WORD = re.compile(rf"[{_UPPER}{_LOWER}][\w'’.-]*")
 
 
@@ -313,6 +319,32 @@ def follows_name_word(text: str, offset: int) -> bool:
             return True
         offset -= 1 + len(word)
     return False
+
+
+def name_alone(phrase: str) -> str | None:
+    """The person's name that `phrase` consists of, with nothing else in it: an attribution line
+    ("Nell Carden Grey", "Christina N Luis Olidem", "Julie A. Diaz Martinez"), its words joined
+    by single spaces, a leading honorific or title dropped ("Sen. Ted Cruz" -> "Ted Cruz", "Mr.
+    Trump" -> "Trump"). None for anything else: a lower-case word ("and then he left"), a
+    sentence opener or other word that is no name ("Then", "The"), more than six words."""
+    words = phrase.split()
+    first = 0
+    while first < len(words) - 1 and (words[first].lower() in _HONORIFICS or words[first].lower() in _TITLES):
+        first += 1
+    name = words[first:]
+    if not 1 <= len(name) <= _MOST_NAME_WORDS:
+        return None
+    last = len(name) - 1
+    for index, word in enumerate(name):
+        # "Ursula von der Leyen": particles only between name words.
+        if _WRITTEN_NAME_WORD.fullmatch(word) is None and not (0 < index < last and word in _PARTICLES):
+            return None
+    opening, closing = name[0].lower().rstrip("."), name[-1].lower().rstrip(".")
+    if opening in _NOT_NAME_WORDS or (
+        closing in _NOT_NAME_WORDS and (len(name) == 1 or closing not in _ALSO_SURNAMES)
+    ):
+        return None
+    return " ".join(name)
 
 
 def _may_follow_title(text: str, start: int) -> bool:

@@ -45,6 +45,7 @@ from gazebot.analysis.names import (
     find_names,
     follows_name_word,
     mention_in_run,
+    name_alone,
     name_runs,
     needs_mentions,
     reference_at,
@@ -192,7 +193,16 @@ _UPPER_START = re.compile(r"\W*[A-ZА-ЯІЇЄҐ]")
 _SHORT_CUE_SENTENCE = re.compile(
     rf"\s*(?:[^\s.\"“”«»]+[\s\u00a0]+){{1,5}}(?:{_CUE_WORDS})(?:[\s\u00a0]+[^\s.\"“”«»]+){{0,3}}\.(?=\s|$)"
 )
-_DASH_ATTRIBUTION = re.compile(r"[-—–]\s*([A-ZА-ЯІЇЄҐ][^\n]{0,80}?)\.?$")
+_DASH_ATTRIBUTION = re.compile(r"[-—–―]\s*([A-ZА-ЯІЇЄҐ][^\n]{0,80}?)\.?$")
+# The attribution of vox pops, epigraphs and pull quotes: a dash after the closing mark and the
+# speaker's name to the end of the line (“…” ― Sonya Herridge / “…” - Jane Doe, 34, Phoenix.).
+# A hyphen counts only between spaces. Tried after every quote, so it fails at the first
+# character that is neither a space nor a dash.
+_DASH_NAME_LINE = re.compile(
+    r"(?:[^\S\n]*(?:[―—–]|--)|[^\S\n]+-(?=[^\S\n]))[^\S\n]*"
+    r"(?P<name>[^,\n]{2,80}?)\.?(?:,[^\n“”\"«»]{0,80})?[^\S\n]*$"
+)
+_ENDS_STATEMENT = re.compile(r"[.!?…][\"”’»')]*\s*$")
 _SOURCE_TAG = re.compile(r"“?\s*\[[A-Z][^\]\n]{0,40}\]")
 _STARTS_SENTENCE = re.compile(r"\s+[A-ZА-ЯІЇЄҐ]")
 # Where the noun phrase after a cue ends: punctuation, but not the dot of "Mr." or an initial.
@@ -481,6 +491,22 @@ def _speech_kind(text: str, pair: _Pair, before: str, after: str, cue: re.Match[
     return _SPEECH
 
 
+def _dash_byline(text: str, pair: _Pair, before: str) -> str | None:
+    """The name on the quote's line after a dash (“…” ― Sonya Herridge), when the quote is a
+    whole statement that opens its sentence and the name is all the line holds besides ", age,
+    place" after it: the attribution of vox pops, epigraphs and pull quotes, which has no cue.
+    A dash before lower-case words is the reporter's aside (“…” — and then he left); one before
+    more of a sentence follows a quoted title or name; neither is a byline."""
+    line = _DASH_NAME_LINE.match(text, pair.end, pair.paragraph_end)
+    if line is None:
+        return None
+    name = name_alone(line.group("name"))
+    if name is None or _ENDS_STATEMENT.search(text, pair.inner_start, pair.inner_end) is None:
+        return None
+    lead = before.rstrip()
+    return name if not lead or _OPENS_SPEECH.search(before[-12:]) is not None else None
+
+
 def _cue_opens_sentence(before: str) -> bool:
     """Whether the sentence before a quote is its cue clause alone ("He added, “…", "But, she
     said, “…") rather than the reporter's own clause with a cue set inside it ("An economic
@@ -678,6 +704,8 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
     if not pairs:
         return []
     speech: list[_Speech] = []
+    # Speakers named by a dash after the quote, by the quote's start offset (a rare format).
+    bylines: dict[int, str] = {}
     # Most quote marks in running text follow a word ("the group “Kupyansk”"): unless that word
     # is a cue ("says “…”"), nothing can make them speech, so the work below skips them.
     candidates = [pair for pair in pairs if not _follows_a_word(text, pair)]
@@ -689,6 +717,12 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
         after = _clause_after(text, pair, limit)
         # The cue after the quote is asked about several times below: look for it once.
         cue = _CUE.search(after)
+        byline = _dash_byline(text, pair, before)
+        if byline is not None:
+            # The byline is the quote's cue and speaker at once.
+            bylines[pair.start] = byline
+            speech.append((pair, before, after, _SPEECH, cue))
+            continue
         kind = _speech_kind(text, pair, before, after, cue)
         if kind != _NOT_SPEECH:
             speech.append((pair, before, after, kind, cue))
@@ -712,8 +746,20 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
 
     groups: list[tuple[list[_Pair], str | None]] = []
     previous: _Pair | None = None
+    # Whether the last quotation had a byline: its line ends with the name, so nothing after it
+    # continues it or inherits its speaker.
+    closed_by_byline = False
     for index, (pair, before, after, kind, cue) in enumerate(speech):
-        joined = previous is not None and _continues(text, previous, pair, cue is not None)
+        byline = bylines.get(pair.start) if bylines else None
+        if byline is not None:
+            groups.append(([pair], speaker_of(("name", byline), pair.start)))
+            previous, closed_by_byline = pair, True
+            continue
+        joined = (
+            previous is not None
+            and not closed_by_byline
+            and _continues(text, previous, pair, cue is not None)
+        )
         if joined and groups:
             groups[-1][0].append(pair)
         elif kind == _CONTINUATION:
@@ -731,16 +777,17 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
                 following = speech[index + 1] if index + 1 < len(speech) else None
                 reference = nearby = _nearby_reference(text, pair, following)
             speaker = speaker_of(reference, pair.start) if reference else None
-            if speaker is None and reference is None and groups:
+            if speaker is None and reference is None and groups and not closed_by_byline:
                 speaker = _previous_speaker(text, previous, pair, groups[-1])
             if (
                 trailing is None
                 and nearby is None
                 and _is_unattributed(text, pair, before, after, cue, speaker=speaker)
             ):
-                previous = None
+                previous, closed_by_byline = None, False
                 continue
             groups.append(([pair], speaker))
+            closed_by_byline = False
         previous = pair
 
     quotations = [tuple((p.inner_start, p.inner_end) for p in members) for members, _ in groups]
