@@ -403,3 +403,105 @@ def test_retaliated_and_recommended_are_cues() -> None:
 def test_military_rank_abbreviation_does_not_cut_the_speakers_name() -> None:
     text = "“The supply lines held all winter,” said Army Capt. Maria Lopez, who served two tours."
     assert find_quotes(text) == [Quote("The supply lines held all winter,", "Maria Lopez")]
+
+
+# The dash attribution of vox pops, epigraphs and pull quotes: “…” ― Name, to the end of the line.
+
+
+def test_vox_pop_quotes_take_the_name_after_each_kind_of_dash() -> None:
+    """Every dash a writer uses before the name (―, —, –, a spaced hyphen, a double hyphen)."""
+    text = (
+        "Readers Share Their Thoughts On The Bridge.\n\n"
+        "“The new bridge saves me an hour every single day.” ― Sonya Herrera\n"
+        "“I never drive across it because the tolls are too high.” — Paul Okafor\n"
+        "“It is the best thing the city has built in my lifetime.” – Ana María Ruiz\n"
+        "“Nobody asked the people who live under it.” - Tom Kerr\n"
+        "“The noise keeps my children awake at night.” -- Li Wei"
+    )
+    assert find_quotes(text) == [
+        Quote("The new bridge saves me an hour every single day.", "Sonya Herrera"),
+        Quote("I never drive across it because the tolls are too high.", "Paul Okafor"),
+        Quote("It is the best thing the city has built in my lifetime.", "Ana María Ruiz"),
+        Quote("Nobody asked the people who live under it.", "Tom Kerr"),
+        Quote("The noise keeps my children awake at night.", "Li Wei"),
+    ]
+
+
+def test_dash_byline_speaker_is_the_whole_name_without_its_full_stop_or_age_and_town() -> None:
+    """Initials, no-break spaces, a closing full stop and ", age, town" after the name."""
+    text = (
+        "“Maybe we can build a wall around the stadium.”\u00a0―\u00a0Steve Quinlan.\n"
+        "“He has never once answered the question he was asked.”― Julie A. Diaz Martinez\u00a0\n"
+        "“I will vote, but I will not be happy about it.” — Christina N Luis Olidem\n"
+        "“Prices went up and wages did not.” — Maria Lopez, 45, Phoenix, Arizona."
+    )
+    assert [q.speaker for q in find_quotes(text)] == [
+        "Steve Quinlan",
+        "Julie A. Diaz Martinez",
+        "Christina N Luis Olidem",
+        "Maria Lopez",
+    ]
+
+
+def test_dash_byline_quote_opened_by_a_closing_mark_is_found() -> None:
+    text = "Voices From The Rally.\n\n”Fear. I am truly afraid of what happens next.” ― Nell Carden Grey"
+    assert find_quotes(text) == [Quote("Fear. I am truly afraid of what happens next.", "Nell Carden Grey")]
+
+
+def test_short_epigraph_with_a_dash_byline_is_a_quote() -> None:
+    text = "“Never again.” ― Elie Wiesel\n\nThe museum opened its new wing on Sunday."
+    assert find_quotes(text) == [Quote("Never again.", "Elie Wiesel")]
+
+
+def test_dash_byline_surname_resolves_to_the_full_name_seen_before() -> None:
+    text = (
+        "Senator Ted Cruz spoke to supporters in Houston on Monday night.\n\n"
+        "“We will not stop until every vote is counted.” — Cruz"
+    )
+    assert find_quotes(text) == [Quote("We will not stop until every vote is counted.", "Ted Cruz")]
+
+
+def test_dash_byline_quotes_stay_separate_and_do_not_lend_their_speaker() -> None:
+    """Each line's name is its own quote's; a quote line without one after them is not theirs."""
+    text = (
+        "“The plant kept this town alive for forty years.” ― Ruth Adams\n"
+        "“Now half the shops on Main Street are empty.” ― Joe Barnes\n"
+        "“Nobody will tell us what happens next.”"
+    )
+    assert find_quotes(text) == [
+        Quote("The plant kept this town alive for forty years.", "Ruth Adams"),
+        Quote("Now half the shops on Main Street are empty.", "Joe Barnes"),
+    ]
+
+
+def test_dash_before_lower_case_words_is_an_aside_not_a_byline() -> None:
+    text = (
+        "The mayor listened in silence.\n\n"
+        "“We are closing the plant in March.” — and then Tom Reed walked out."
+    )
+    assert find_quotes(text) == []
+
+
+def test_dash_before_a_sentence_opener_is_not_a_byline() -> None:
+    text = "The council met again.\n\n“We will rebuild the bridge next year.” — Then Silence."
+    assert find_quotes(text) == []
+
+
+def test_quoted_title_followed_by_a_dash_and_more_sentence_is_not_a_quote() -> None:
+    text = "“Gone With the Wind” — Margaret Mitchell’s only novel — sold a million copies in six months."
+    assert find_quotes(text) == []
+
+
+def test_quoted_title_with_its_author_after_a_dash_is_not_a_quote() -> None:
+    """A reading list ("“Title” — Author") names books: a title ends in no full stop."""
+    text = (
+        "Books for the summer.\n\n"
+        "“Gone With the Wind” — Margaret Mitchell\n"
+        "“The Old Man and the Sea” — Ernest Hemingway"
+    )
+    assert find_quotes(text) == []
+
+
+def test_name_in_quote_marks_mid_sentence_before_a_dash_is_not_a_quote() -> None:
+    text = "Her brother, known to everyone on the block as “Bobby the Builder.” — Robert Smith"
+    assert find_quotes(text) == []
