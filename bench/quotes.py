@@ -26,6 +26,9 @@ How PolNeAR annotates them, and what we match (learnt from train):
   starts with a word, so they are not gold direct quotes, and a system that reports them pays in
   precision. Likewise a quoted fragment the reporter carries on (`“…” if she lost`) is part of a
   longer Content that no quote extractor can return verbatim.
+- A vox-pop list (“…” ― Sonya Herridge, one quote per line) annotates each line's quote as a
+  Content whose Source is the name after the dash; the format is in dev (24 quotes in one
+  article) but not in train.
 - The annotation is not complete: some quotes with a cue are not annotated at all, and some
   annotated ones are chants, sign texts and single words that the spec says are not quotes.
   A quote opening a paragraph with no cue, lead-in or quote before it to continue ("…, Clinton

@@ -16,7 +16,11 @@ by a closing mark, and a headline's straight single marks after a colon (Reid: '
 The speaker comes from the cue next to the quote (said, told, noted, according to, сказав,
 заявив, за словами, …), from a lead-in ending in a colon, or from a cue-only sentence or a
 "- Name" line after it: the name, title or pronoun there, resolved by `gazebot.analysis.names`
-to the full name already seen ("the Head of State" -> "Volodymyr Zelenskyy"). A quote with no
+to the full name already seen ("the Head of State" -> "Volodymyr Zelenskyy"). Vox pops,
+epigraphs and pull quotes have no cue: a dash and the speaker's name end the quote's line
+(“…” ― Sonya Herridge; “…” - Jane Doe, 34, Phoenix), and such a quote is speech when it is a
+whole statement that opens its sentence; its line's name is its speaker and nobody else's. A
+dash before lower-case words or before more of a sentence is the reporter's. A quote with no
 cue of its own takes its speaker from the discourse: a sentence just before it that ends in
 its cue ("Bystrom agreed. “…”"), the cued quote right after it (“A.” “B,” said X.), or the
 quotation of the paragraph before when it opens a paragraph of its own. A quote that
