@@ -9,6 +9,7 @@ from gazebot.analysis.names import (
     find_names,
     follows_name_word,
     mention_in_run,
+    name_alone,
     name_runs,
     needs_mentions,
     reference_at,
@@ -160,3 +161,24 @@ def test_names_read_run_by_run_are_the_names_find_names_lists() -> None:
     assert names["Hope Hicks"].title == "spokesperson"
     assert names["Dianne Bystrom"].is_full
     assert not names["Miss Jones"].is_full
+
+
+def test_name_alone_reads_an_attribution_line_as_the_name_it_holds() -> None:
+    """The line after a vox-pop quote's dash is a name: kept whole, initials and particles
+    included, its white space made single, a leading title dropped."""
+    assert name_alone("Sonya Herridge") == "Sonya Herridge"
+    assert name_alone("Julie  A. Diaz\u00a0Martinez") == "Julie A. Diaz Martinez"
+    assert name_alone("Ursula von der Leyen") == "Ursula von der Leyen"
+    assert name_alone("Sen. Ted Cruz") == "Ted Cruz"
+    assert name_alone("Carlos Raúl") == "Carlos Raúl"
+
+
+def test_name_alone_refuses_what_is_not_only_a_name() -> None:
+    """An aside, a sentence opener, a particle at either end or a run too long to be one
+    person is no attribution line."""
+    assert name_alone("and then he left") is None
+    assert name_alone("Then") is None
+    assert name_alone("The") is None
+    assert name_alone("von Trapp") is None
+    assert name_alone("One Two Three Four Five Six Seven") is None
+    assert name_alone("Sonya Herridge said so") is None
