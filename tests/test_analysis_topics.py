@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gazebot.analysis.text import prepare
-from gazebot.analysis.topics import find_topics, topic_key, topic_keys_for_query
+from gazebot.analysis.topics import find_topics, topic_key, topic_key_forms, topic_keys_for_query
 
 
 @pytest.mark.parametrize(
@@ -175,3 +175,26 @@ def test_a_pound_sign_changes_neither_the_names_nor_where_sentences_open() -> No
     )
     assert topics_of(text) == ("Barclays", "Lloyds")
     assert topics_of(text) == topics_of(text.replace("£", "$"))
+
+
+def test_a_query_for_a_name_in_iv_asks_for_the_keys_of_its_other_forms() -> None:
+    """Харків is also Харкова and Харкові (and Kharkov), Львів is Львова and Lvov, Медведєв is
+    Medvedev: a search for one form must find the others' keys."""
+    kharkiv = topic_key_forms("Харків")
+    for form in ("Харкова", "Харкові", "Харкову", "Kharkiv", "Kharkov"):
+        assert topic_key(form) in kharkiv, form
+    assert topic_key("Харків") in topic_key_forms("Kharkov")
+    for form in ("Львова", "Львові", "Lvov"):
+        assert topic_key(form) in topic_key_forms("Львів"), form
+    assert topic_key("Medvedev") in topic_key_forms("Медведєв")
+    assert topic_key("Медведєв") in topic_key_forms("Medvedev")
+
+
+def test_a_query_for_any_other_name_asks_for_its_own_key_alone() -> None:
+    """Names that do not alternate get no extra keys, and a surname in -ov is not widened to
+    the first name it comes from (Іванов is not Іван)."""
+    assert topic_key_forms("Kyiv") == (topic_key("Kyiv"),)
+    assert topic_key_forms("Путін") == (topic_key("Путін"),)
+    assert topic_key_forms("Tel Aviv") == (topic_key("Tel Aviv"),)
+    assert topic_key("Іван") not in topic_key_forms("Іванов")
+    assert topic_key_forms("!!!") == ()

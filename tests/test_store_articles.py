@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from gazebot.analysis.card import Card, Figure, Quote
+from gazebot.analysis.topics import topic_key, topic_key_forms
 from gazebot.models import NewArticle
 from gazebot.store import Store
 from gazebot.store.articles import fts_query
@@ -89,8 +90,28 @@ async def test_search_finds_a_spelling_variant_through_topic_keys(store: Store) 
     await store.articles.add(
         _article(1, title="Zelenskyy visits Kupyansk", topic_keys=("kupjansk",)), NOW
     )
-    found = await store.articles.search(["Kupiansk"], key_of=lambda word: "kupjansk")
+    found = await store.articles.search(["Kupiansk"], key_of=lambda word: ("kupjansk",))
     assert [a.title for a in found] == ["Zelenskyy visits Kupyansk"]
+
+
+async def test_search_for_a_ukrainian_city_finds_its_other_cases(store: Store) -> None:
+    """/topic Харків finds a story that only says "у Харкові" or "з Харкова" (the vowel and
+    the ending change), and Львів one that says "до Львова"."""
+    stories = {"Вибухи у Харкові": "Харкові", "Потяг з Харкова": "Харкова", "Шлях до Львова": "Львова"}
+    for n, (title, topic) in enumerate(stories.items(), start=1):
+        story = _article(n, title=title, text=title + ".", topic_keys=(topic_key(topic),))
+        await store.articles.add(story, NOW)
+    found = await store.articles.search(["Харків"], key_of=topic_key_forms)
+    assert sorted(a.title for a in found) == ["Вибухи у Харкові", "Потяг з Харкова"]
+    found = await store.articles.search(["Львів"], key_of=topic_key_forms)
+    assert [a.title for a in found] == ["Шлях до Львова"]
+
+
+async def test_search_for_a_surname_in_ov_does_not_find_the_first_name_it_comes_from(store: Store) -> None:
+    await store.articles.add(
+        _article(1, title="Іван Франко", text="Іван Франко.", topic_keys=(topic_key("Іван Франко"),)), NOW
+    )
+    assert await store.articles.search(["Іванов"], key_of=topic_key_forms) == []
 
 
 async def test_search_input_cannot_inject_fts_syntax(store: Store) -> None:
@@ -101,7 +122,7 @@ async def test_search_input_cannot_inject_fts_syntax(store: Store) -> None:
 
 
 def test_a_word_with_an_apostrophe_is_one_clause_with_its_own_key() -> None:
-    query = fts_query(["Kup’iansk", "Zelenskyy"], key_of=lambda word: word.lower()[:3])
+    query = fts_query(["Kup’iansk", "Zelenskyy"], key_of=lambda word: (word.lower()[:3],))
     assert query == '("kup iansk"* OR topic_keys:"kup") AND ("zelenskyy"* OR topic_keys:"zel")'
 
 

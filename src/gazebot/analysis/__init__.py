@@ -8,9 +8,9 @@ from gazebot.analysis.quotes import find_quotes
 from gazebot.analysis.source import detect_language, find_outlet, find_via, minutes_for_words, reading_minutes
 from gazebot.analysis.summary import summarize, word_counts
 from gazebot.analysis.text import prepare
-from gazebot.analysis.topics import find_topics, topic_key, topic_keys_for_query
+from gazebot.analysis.topics import find_topics, topic_key, topic_key_forms, topic_keys_for_query
 
-__all__ = ["Card", "Figure", "Quote", "analyze", "topic_key", "topic_keys_for_query"]
+__all__ = ["Card", "Figure", "Quote", "analyze", "topic_key", "topic_key_forms", "topic_keys_for_query"]
 
 
 def analyze(text: str, title: str = "", url: str = "") -> Card:

@@ -11,7 +11,7 @@ from operator import itemgetter
 
 from gazebot.analysis.text import Sentence
 
-__all__ = ["MAX_TOPICS", "find_topics", "topic_key", "topic_keys_for_query"]
+__all__ = ["MAX_TOPICS", "find_topics", "topic_key", "topic_key_forms", "topic_keys_for_query"]
 
 MAX_TOPICS = 6
 # A topic is mentioned at least twice, or named in the title.
@@ -220,6 +220,36 @@ def topic_keys_for_query(words: str) -> list[str]:
     if not found:
         return []
     return [key for key in _fold_lines("\n".join(found)).split("\n") if key]
+
+
+# A key ending in a consonant and -iv, -ov or -ev, the final syllable split off.
+_ALTERNATING_TAIL = re.compile(r"([a-z]*[b-df-hj-np-tv-z])([ioe])v")
+_CONSONANT = frozenset("bcdfghjklmnpqrstvwxz")
+
+
+def topic_key_forms(word: str) -> tuple[str, ...]:
+    """The topic keys a query word stands for: its `topic_key`, and for a name whose last
+    syllable alternates between its forms, the keys of those forms too.
+
+    Ukrainian writes Харків, but Харкова and Харкові (and the Russian-style Kharkov); Львів,
+    but Львова; Медведєв where English writes Medvedev. Each form folds to its own key
+    (kharkiv, kharkov, khark), so a search for one must ask for the others:
+    - -iv: the -ov and -ev forms (Медведєв folds to medvediv), and the bare stem that the
+      -ові ending leaves (khark);
+    - -ov, -ev: the -iv form (not the bare stem: Іванов must not find Іван);
+    - a stem of two consonants (Lviv, Lvov): the other vowel only."""
+    key = topic_key(word)
+    match = _ALTERNATING_TAIL.fullmatch(key)
+    if match is None:
+        return (key,) if key else ()
+    stem, vowel = match.groups()
+    if len(stem) == 2:
+        return (key, stem + ("ov" if vowel == "i" else "iv")) if set(stem) <= _CONSONANT else (key,)
+    if len(stem) < 4:
+        return (key,)
+    if vowel == "i":
+        return (key, stem + "ov", stem + "ev", stem)
+    return (key, stem + "iv")
 
 
 def _keys_of(names: list[str], title: str) -> tuple[list[str], set[str]]:

@@ -9,7 +9,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from gazebot import render
-from gazebot.analysis.topics import topic_key
+from gazebot.analysis.topics import topic_key_forms
 from gazebot.bot import texts
 from gazebot.clock import Clock
 from gazebot.models import Article
@@ -233,7 +233,7 @@ class Services:
     async def search(self, query: str, limit: int, offset: int = 0) -> list[Article]:
         """Full-text search with the words' topic keys (Kupiansk finds Kupyansk)."""
         words = search_words(query)
-        return await self._store.articles.search(words, topic_key, limit=limit, offset=offset)
+        return await self._store.articles.search(words, topic_key_forms, limit=limit, offset=offset)
 
     async def digest(self, chat_id: int) -> list[render.Message]:
         messages = list(await self._delivery.digest_messages(chat_id))

@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from gazebot.analysis.topics import topic_key
+from gazebot.analysis.topics import topic_key_forms
 from gazebot.clock import Clock
 from gazebot.delivery.messages import StoryRef, digest_message, to_params
 from gazebot.render import Message
@@ -189,7 +189,7 @@ def build_digest(
 
 def follow_expression(topic: str) -> str | None:
     """The same full-text expression /topic would use for these words."""
-    return fts_query(topic.split(), topic_key)
+    return fts_query(topic.split(), topic_key_forms)
 
 
 class DigestBuilder:

@@ -40,20 +40,22 @@ def _article(row: sqlite3.Row) -> Article:
     )
 
 
-def fts_query(words: Sequence[str], key_of: Callable[[str], str] | None = None) -> str | None:
+def fts_query(words: Sequence[str], key_of: Callable[[str], tuple[str, ...]] | None = None) -> str | None:
     """An FTS5 MATCH expression: every word must match, either in title/text (its parts as a
-    phrase whose last part may be a prefix: "Kup’iansk" → "kup iansk"*) or as its normalised
-    topic key (`key_of(word)`, so Kupiansk finds Kupyansk). None when nothing searchable is left.
-    User input never reaches FTS5 syntax: every term is quoted and quotes are stripped."""
+    phrase whose last part may be a prefix: "Kup’iansk" → "kup iansk"*) or as one of its
+    normalised topic keys (`key_of(word)`, so Kupiansk finds Kupyansk, Харків finds Харкові).
+    None when nothing searchable is left. User input never reaches FTS5 syntax: every term is
+    quoted and quotes are stripped."""
     clauses = []
     for word in words:
         parts = _WORD.findall(word.lower())
         if not parts:
             continue
         options = ['"' + " ".join(parts) + '"*']
-        key = key_of(word).replace('"', " ").strip() if key_of else ""
-        if key:
-            options.append(f'topic_keys:"{key}"')
+        for key in key_of(word) if key_of else ():
+            quoted = key.replace('"', " ").strip()
+            if quoted:
+                options.append(f'topic_keys:"{quoted}"')
         clauses.append("(" + " OR ".join(options) + ")")
     return " AND ".join(clauses) if clauses else None
 
@@ -144,7 +146,7 @@ class ArticleStore:
     async def search(
         self,
         words: Sequence[str],
-        key_of: Callable[[str], str] | None = None,
+        key_of: Callable[[str], tuple[str, ...]] | None = None,
         limit: int = 5,
         offset: int = 0,
     ) -> list[Article]:
