@@ -228,8 +228,8 @@ _CONSONANT = frozenset("bcdfghjklmnpqrstvwxz")
 
 
 def topic_key_forms(word: str) -> tuple[str, ...]:
-    """The topic keys a query word stands for: its `topic_key`, and for a name whose last
-    syllable alternates between its forms, the keys of those forms too.
+    """The topic keys a query word stands for: its `topic_key`, and the keys of the name's
+    other forms where folding the case ending away leaves them apart.
 
     Ukrainian writes Харків, but Харкова and Харкові (and the Russian-style Kharkov); Львів,
     but Львова; Медведєв where English writes Medvedev. Each form folds to its own key
@@ -237,19 +237,26 @@ def topic_key_forms(word: str) -> tuple[str, ...]:
     - -iv: the -ov and -ev forms (Медведєв folds to medvediv), and the bare stem that the
       -ові ending leaves (khark);
     - -ov, -ev: the -iv form (not the bare stem: Іванов must not find Іван);
-    - a stem of two consonants (Lviv, Lvov): the other vowel only."""
+    - a stem of two consonants (Lviv, Lvov): the other vowel only;
+    - after a consonant, the instrumental -им (з Зеленським, Будановим, Путіним), which
+      folding keeps, as English names end in it too (Ibrahim);
+    - -o after a consonant: the key without it (Кличко, but Кличка and Кличком)."""
     key = topic_key(word)
-    match = _ALTERNATING_TAIL.fullmatch(key)
-    if match is None:
+    if not key or " " in key:
         return (key,) if key else ()
-    stem, vowel = match.groups()
-    if len(stem) == 2:
-        return (key, stem + ("ov" if vowel == "i" else "iv")) if set(stem) <= _CONSONANT else (key,)
-    if len(stem) < 4:
-        return (key,)
-    if vowel == "i":
-        return (key, stem + "ov", stem + "ev", stem)
-    return (key, stem + "iv")
+    forms = [key]
+    match = _ALTERNATING_TAIL.fullmatch(key)
+    if match is not None:
+        stem, vowel = match.groups()
+        if len(stem) == 2 and set(stem) <= _CONSONANT:
+            forms.append(stem + ("ov" if vowel == "i" else "iv"))
+        elif len(stem) >= 4:
+            forms += [stem + "ov", stem + "ev", stem] if vowel == "i" else [stem + "iv"]
+    if len(key) >= 4 and key[-1] in _CONSONANT:
+        forms.append(key + "im")
+    elif len(key) >= 5 and key[-1] == "o" and key[-2] in _CONSONANT:
+        forms.append(key[:-1])
+    return tuple(forms)
 
 
 def _keys_of(names: list[str], title: str) -> tuple[list[str], set[str]]:
