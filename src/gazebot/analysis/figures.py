@@ -805,19 +805,10 @@ def _read_en(text: str, caseless: str, atom: re.Match[str]) -> _Found | None:
         if context is None:
             return None
         begin, money, negative = context
-        atom_end = atom.end()
-        if text[atom_end:atom_end + 1] not in _EN_GLUED_TO_NUMERAL:
-            # Nothing glued to the number (most numbers): read as _read_numeral does, without
-            # its call and its look-ups (the English numeral pattern admits digits, thousands
-            # commas and one point only).
-            raw = atom.group(0)
-            number = tuple.__new__(_Number, (float(raw.replace(",", "")), atom_end, False,
-                                             False, False, False, raw.isdigit()))
-        else:
-            read = _read_numeral(text, atom, ukrainian=False)
-            if read is None:
-                return None
-            number = read
+        read = _read_numeral(text, atom, ukrainian=False)
+        if read is None:
+            return None
+        number = read
         if number.is_plain_integer and not money and text.startswith((" in ", " out "),
                                                                        number.end):
             number = _ratio(text, number.end, number.value) or number
