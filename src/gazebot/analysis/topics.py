@@ -448,16 +448,17 @@ def _names_of_runs(
         if lowered_word in _NEVER_ALONE:
             continue
         always_opens = run not in seen_inside
+        lead = lead_counts.get(run, 0)
         if "'" in run or "’" in run or "ʼ" in run:
             if one_word:
                 # "Blair's", "O'Neill": one part, taken as the loop below would.
                 if always_opens:
-                    waiting.append((len(named), [run], [lowered_word], mentions, lead_counts.get(run, 0)))
+                    waiting.append((len(named), [run], [lowered_word], mentions, lead))
                     continue
                 mid_sentence_runs.append(_bare(run))
                 name = _name_of([run], [lowered_word])
                 if name is not None:
-                    named.append((name, mentions, lead_counts.get(run, 0)))
+                    named.append((name, mentions, lead))
                 continue
             # Perhaps a possessive, to cut the run after: "Tennis Australia's Geoff Pollard".
             for number, tokens in enumerate(_split_runs(run)):
@@ -465,15 +466,15 @@ def _names_of_runs(
                 if len(tokens) == 1 and lowered[0] in _NEVER_ALONE:
                     continue
                 if always_opens and number == 0:
-                    waiting.append((len(named), tokens, lowered, mentions, lead_counts.get(run, 0)))
+                    waiting.append((len(named), tokens, lowered, mentions, lead))
                     continue
                 mid_sentence_runs.append(" ".join(map(_bare, tokens)))
                 name = _name_of(tokens, lowered)
                 if name is not None:
-                    named.append((name, mentions, lead_counts.get(run, 0)))
+                    named.append((name, mentions, lead))
         elif one_word:
             if always_opens:
-                waiting.append((len(named), [run], [lowered_word], mentions, lead_counts.get(run, 0)))
+                waiting.append((len(named), [run], [lowered_word], mentions, lead))
             else:
                 mid_sentence_runs.append(run)
                 # As `_name_of` would for one word (the run opens with a capital): not trimmed
@@ -483,11 +484,11 @@ def _names_of_runs(
                     and len(lowered_word) > 1
                     and (lowered_word not in _DEMONYMS or run.isupper())
                 ):
-                    named.append((run, mentions, lead_counts.get(run, 0)))
+                    named.append((run, mentions, lead))
         else:
             lowered = run.lower().split()
             if always_opens:
-                waiting.append((len(named), run.split(), lowered, mentions, lead_counts.get(run, 0)))
+                waiting.append((len(named), run.split(), lowered, mentions, lead))
                 continue
             mid_sentence_runs.append(run)
             if not _TRIMMED_WORDS.isdisjoint(lowered):
@@ -498,14 +499,14 @@ def _names_of_runs(
                 # Words with nothing to trim, one space apart: the run is the name.
                 name = run
             if name is not None:
-                named.append((name, mentions, lead_counts.get(run, 0)))
+                named.append((name, mentions, lead))
     if not waiting:
         return named
     mid_sentence_words = set(" ".join(mid_sentence_runs).split())
     # Last first, so that each place in `named` still stands when its name goes in.
     for place, tokens, lowered, mentions, lead in reversed(waiting):
         first = tokens[0]
-        if (first[:-2] if first.endswith(_POSSESSIVE_ENDINGS) else first) in mid_sentence_words:
+        if _bare(first) in mid_sentence_words:
             name = _name_of(tokens, lowered)
         elif len(tokens) > 1:
             name = _name_of(tokens[1:], lowered[1:])
