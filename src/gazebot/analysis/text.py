@@ -452,12 +452,7 @@ def prepare(text: str, title: str = "") -> PreparedText:
         # A paragraph that opens as furniture ("Read also: …", "As X reported earlier, …")
         # is furniture throughout: what follows belongs to another story.
         paragraph_is_furniture = bool(
-            (
-                lowered is None
-                or ctrl_enter
-                or lowered[base : base + 3] in _FURNITURE_HEADS
-                or lowered[base] in _FURNITURE_LEADS
-            )
+            (lowered is None or ctrl_enter or _may_open_furniture(lowered[base : base + 3]))
             and _FURNITURE.match(paragraph)
         )
         kept_any = False
@@ -470,15 +465,11 @@ def prepare(text: str, title: str = "") -> PreparedText:
             set_paragraph(sentence, paragraph_number)
             set_index(sentence, len(kept))
             # Sentences are stripped already (they open and end at a non-space character).
+            at = base + start
             if (
                 paragraph_is_furniture
                 or (
-                    (
-                        lowered is None
-                        or ctrl_enter
-                        or lowered[base + start : base + start + 3] in _FURNITURE_HEADS
-                        or lowered[base + start] in _FURNITURE_LEADS
-                    )
+                    (lowered is None or ctrl_enter or _may_open_furniture(lowered[at : at + 3]))
                     and _FURNITURE.match(sentence_text)
                 )
                 or (may_be_source_line and _SOURCE_LINE.match(sentence_text))
