@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import math
+import operator
 import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from gazebot.analysis import analyze
-from gazebot.analysis.summary import FEATURE_NAMES, WORD_BUDGET, sentence_features, summarize
+from gazebot.analysis.summary import (
+    _WEIGHTS,
+    FEATURE_NAMES,
+    WORD_BUDGET,
+    _probabilities,
+    sentence_features,
+    summarize,
+    word_counts,
+)
 from gazebot.analysis.text import prepare
 
 ARTICLE = """Storm Ciara closes schools across Wales
@@ -133,3 +143,15 @@ def test_features_mark_numbers_quotes_and_questions() -> None:
     assert column["quotation"] == [0.0, 1.0, 0.0, 0.0]
     assert column["question"] == [0.0, 0.0, 1.0, 0.0]
     assert column["title_overlap"][0] == 1.0
+
+
+@given(st.lists(_PIECES, max_size=120).map("".join), st.sampled_from(["", "Kyiv said", "Storm Ciara"]))
+@example(ARTICLE.partition("\n")[2], ARTICLE.partition("\n")[0])
+@settings(max_examples=150, deadline=None)
+def test_the_scorer_gives_the_logistic_of_the_documented_features(text: str, title: str) -> None:
+    """`summarize` scores sentences by a fused loop for speed; its chances must stay those of
+    the weights applied to `sentence_features`, the features the weights were learnt on."""
+    sentences = prepare(text, title).sentences
+    rows = sentence_features(sentences, title)
+    expected = [1.0 / (1.0 + math.exp(-sum(map(operator.mul, _WEIGHTS, row)))) for row in rows]
+    assert _probabilities(sentences, title, word_counts(sentences)) == pytest.approx(expected, rel=1e-12)
