@@ -125,7 +125,6 @@ def sumy_document(sentences: Sequence[Sentence], tokenizer: WordTokenizer) -> Ob
 
 
 def peer(summarizer: object, count: int, tokenizer: WordTokenizer) -> Callable[[Article], str]:
-
     def run(article: Article) -> str:
         sentences = prepare(article.body, article.title).sentences
         if not sentences:
